@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("", include("kechuang.core.urls")),
+    path("", include("kechuang.accounts.urls")),
+    path("api/v1/", api.urls),
+]

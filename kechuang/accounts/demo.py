@@ -1,0 +1,78 @@
+"""The demo city's organisations and one user per role (see the README for the accounts)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from kechuang.accounts.choices import OrganizationKind as Kind
+from kechuang.accounts.choices import OrganizationStatus, OrgRole, PlatformRole
+from kechuang.accounts.models import Membership, Organization, RoleGrant, User
+from kechuang.core.models import District
+from kechuang.core.validators import uscc_check_character
+
+DEMO_PASSWORD = "Kechuang@2026"
+DEMO_DOMAIN = "demo.kechuang.cn"
+
+# (key, name, kind, district code, first 17 characters of the credit code)
+ORGANIZATIONS = [
+    ("bureau", "示范市科学技术局", Kind.GOVERNMENT, "D01", "11410100MB1234567"),
+    ("enterprise", "示范智能装备有限公司", Kind.ENTERPRISE, "D05", "91410100MA4K2X3Y5"),
+    ("materials", "示范超硬材料股份有限公司", Kind.ENTERPRISE, "D06", "91410100MA4K7P8Q1"),
+    ("university", "示范大学", Kind.UNIVERSITY, "D02", "12410000415800001"),
+    ("institute", "示范市先进材料研究院", Kind.INSTITUTE, "D05", "12410100MB0987654"),
+    ("testing", "示范市分析测试研究所", Kind.INSTITUTE, "D03", "12410100MB0555666"),
+    ("hospital", "示范市第一人民医院", Kind.HOSPITAL, "D02", "12410100416000123"),
+    ("bank", "示范银行科技支行", Kind.FINANCIAL, "D01", "91410100MA4L11223"),
+    ("transfer", "示范技术转移中心", Kind.TRANSFER, "D05", "52410100MJ1234509"),
+    ("incubator", "示范创新创业孵化器有限公司", Kind.INCUBATOR, "D07", "91410100MA4M33445"),
+    ("association", "示范市科技企业协会", Kind.OTHER, "D04", "51410100MJ0067890"),
+]
+PENDING_ORGANIZATION = ("pending", "示范新锐生物科技有限公司", Kind.ENTERPRISE, "D08", "91410100MA4N55667")
+
+# (e-mail name, display name, mobile, organisation key, org role, platform role, department)
+USERS = [
+    ("admin", "管理员 王局", "13800000001", "bureau", OrgRole.ADMIN, PlatformRole.BUREAU_ADMIN, ""),
+    ("officer", "科员 李明", "13800000002", "bureau", OrgRole.MEMBER, PlatformRole.BUREAU_OFFICER, "成果转化处"),
+    ("finance", "财务 赵敏", "13800000003", "bureau", OrgRole.MEMBER, PlatformRole.FINANCE_OFFICER, ""),
+    ("enterprise", "企业管理员 张强", "13800000004", "enterprise", OrgRole.ADMIN, None, ""),
+    ("staff", "企业员工 陈静", "13800000005", "enterprise", OrgRole.MEMBER, None, ""),
+    ("institute", "研究员 刘洋", "13800000006", "institute", OrgRole.ADMIN, None, ""),
+    ("expert", "专家 孙教授", "13800000007", "university", OrgRole.ADMIN, PlatformRole.EXPERT, ""),
+    ("broker", "经纪人 周婷", "13800000008", "transfer", OrgRole.ADMIN, PlatformRole.BROKER, ""),
+    ("provider", "仪器管理员 吴刚", "13800000009", "testing", OrgRole.ADMIN, PlatformRole.PROVIDER, ""),
+    ("banker", "客户经理 郑华", "13800000010", "bank", OrgRole.ADMIN, None, ""),
+    ("applicant", "申请人 钱多", "13800000011", "pending", OrgRole.ADMIN, None, ""),
+]
+
+
+def _organization(key, name, kind, district_code, first17, status):
+    organization, _created = Organization.objects.get_or_create(
+        uscc=first17 + uscc_check_character(first17),
+        defaults={
+            "name": name, "kind": kind, "district": District.objects.get(code=district_code),
+            "address": f"示范市{name}路1号", "legal_representative": "示范法人",
+            "contact_name": "联系人", "contact_phone": "1390000" + first17[-4:],
+            "status": status, "verified_at": timezone.now() if status == OrganizationStatus.VERIFIED else None,
+        },
+    )
+    return organization
+
+
+@transaction.atomic
+def seed(log=print) -> dict:
+    organizations = {
+        key: _organization(key, name, kind, district, first17, OrganizationStatus.VERIFIED)
+        for key, name, kind, district, first17 in ORGANIZATIONS
+    }
+    organizations["pending"] = _organization(*PENDING_ORGANIZATION, OrganizationStatus.PENDING)
+    users = {}
+    for login, name, mobile, org_key, org_role, platform_role, department in USERS:
+        email = f"{login}@{DEMO_DOMAIN}"
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, DEMO_PASSWORD, name=name, mobile=mobile)
+        Membership.objects.get_or_create(user=user, defaults={"organization": organizations[org_key], "role": org_role})
+        if platform_role:
+            RoleGrant.objects.get_or_create(user=user, role=platform_role, defaults={"department": department})
+        users[login] = user
+    log(f"demo city: {len(organizations)} organisations, {len(users)} users (password {DEMO_PASSWORD})")
+    return {"organizations": organizations, "users": users}

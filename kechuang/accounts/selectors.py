@@ -1,0 +1,63 @@
+"""Reads of accounts and organisations, always through a policy queryset."""
+
+from django.db.models import Count, Q
+
+from kechuang.accounts.choices import OrganizationStatus
+from kechuang.accounts.models import Organization
+from kechuang.accounts.policies import (
+    invitations_visible_to,
+    members_visible_to,
+    organizations_visible_to,
+    tokens_visible_to,
+    users_visible_to,
+)
+
+
+def organization_list(user, *, status: str = "", kind: str = "", query: str = ""):
+    organizations = organizations_visible_to(user).select_related("district")
+    if status:
+        organizations = organizations.filter(status=status)
+    if kind:
+        organizations = organizations.filter(kind=kind)
+    if query:
+        organizations = organizations.filter(Q(name__icontains=query) | Q(uscc__iexact=query))
+    return organizations
+
+
+def organization_get(user, pk) -> Organization:
+    return organizations_visible_to(user).select_related("district", "created_by", "verified_by").get(pk=pk)
+
+
+def verification_queue(user):
+    return organization_list(user, status=OrganizationStatus.PENDING).order_by("created_at")
+
+
+def member_list(user, organization):
+    return members_visible_to(user, organization).order_by("-role", "user__name")
+
+
+def invitation_list(user, organization):
+    return invitations_visible_to(user, organization).select_related("invited_by")
+
+
+def user_list(user, *, query: str = "", role: str = ""):
+    users = users_visible_to(user).select_related("membership__organization").prefetch_related("role_grants")
+    if query:
+        users = users.filter(Q(name__icontains=query) | Q(email__icontains=query))
+    if role:
+        users = users.filter(role_grants__role=role)
+    return users.order_by("name", "pk")
+
+
+def user_get(user, pk):
+    return users_visible_to(user).select_related("membership__organization").get(pk=pk)
+
+
+def token_list(user):
+    return tokens_visible_to(user)
+
+
+def organization_counts_by_status():
+    return dict(
+        Organization.objects.values_list("status").annotate(total=Count("pk")).values_list("status", "total")
+    )

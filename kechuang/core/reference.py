@@ -1,0 +1,27 @@
+"""The reference-data tables that bureau admins edit, by URL key."""
+
+from django.forms import modelform_factory
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.models import District, IndustryChain, IndustryClass, ReadinessLevel, TechField
+
+REFERENCE_TABLES = {
+    "districts": (District, ["code", "name", "sort_order", "is_active"]),
+    "industry-chains": (IndustryChain, ["code", "name", "sort_order", "is_active"]),
+    "tech-fields": (TechField, ["code", "name", "parent", "sort_order", "is_active"]),
+    "industries": (IndustryClass, ["code", "name", "parent", "sort_order", "is_active"]),
+    "readiness-levels": (ReadinessLevel, ["level", "name", "description"]),
+}
+
+TABLE_TITLES = {
+    "districts": _("Districts"),
+    "industry-chains": _("Key industry chains"),
+    "tech-fields": _("High-tech fields"),
+    "industries": _("Industries (GB/T 4754-2017)"),
+    "readiness-levels": _("Technology readiness levels"),
+}
+
+
+def reference_form_class(table: str):
+    model, fields = REFERENCE_TABLES[table]
+    return modelform_factory(model, fields=fields)

@@ -1,0 +1,37 @@
+from django import template
+from django.forms import CheckboxInput, CheckboxSelectMultiple, RadioSelect, Select, SelectMultiple
+
+register = template.Library()
+
+
+@register.filter
+def bootstrap(bound_field):
+    """Renders a form field's widget with the Bootstrap class that fits it."""
+    widget = bound_field.field.widget
+    if isinstance(widget, CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, CheckboxSelectMultiple | RadioSelect):
+        css = ""
+    elif isinstance(widget, Select | SelectMultiple):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if bound_field.errors:
+        css += " is-invalid"
+    return bound_field.as_widget(attrs={"class": css} if css else {})
+
+
+@register.filter
+def is_checkbox(bound_field):
+    return isinstance(bound_field.field.widget, CheckboxInput)
+
+
+@register.filter
+def field_value(obj, name):
+    value = getattr(obj, name, "")
+    display = getattr(obj, f"get_{name}_display", None)
+    if display is not None:
+        return display()
+    if isinstance(value, bool):
+        return "✓" if value else "—"
+    return "" if value is None else value

@@ -1,0 +1,72 @@
+"""Helpers shared by every app's tests: the personas and the access-case table format.
+
+Each app lists in `tests/test_access.py` an `ACCESS_CASES` table: for every URL it serves,
+which personas get it and which are refused, with the exact status. The URL walker
+(kechuang/core/tests/test_url_policies.py) fails when a URL has no declared policy or is
+missing from these tables.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+PERSONAS = (
+    "public",
+    "enterprise_user",
+    "institute_user",
+    "org_admin",
+    "expert",
+    "broker",
+    "provider",
+    "bureau_officer",
+    "bureau_admin",
+    "finance_officer",
+)
+
+SIGNED_IN_PERSONAS = PERSONAS[1:]
+
+
+@dataclass
+class AccessCase:
+    url_name: str
+    allowed: dict[str, int]
+    denied: dict[str, int]
+    args: Callable = field(default=lambda world: [])
+    method: str = "get"
+    data: Callable = field(default=lambda world: {})
+    content_type: str | None = None
+
+    def url(self, world) -> str:
+        return reverse(self.url_name, args=self.args(world))
+
+    def expanded(self):
+        for persona, status in self.allowed.items():
+            yield self, persona, status, True
+        for persona, status in self.denied.items():
+            yield self, persona, status, False
+
+
+def everyone_but(excluded, status, personas=PERSONAS) -> dict[str, int]:
+    return {persona: status for persona in personas if persona not in excluded}
+
+
+def access_params(cases):
+    """pytest parameters with readable ids, e.g. `accounts:members[org_admin]`."""
+    import pytest
+
+    return [
+        pytest.param(case, persona, status, id=f"{case.url_name}[{persona}]")
+        for case_ in cases
+        for case, persona, status, _allowed in case_.expanded()
+    ]
+
+
+def request_as(client, case: AccessCase, world):
+    method = getattr(client, case.method)
+    kwargs = {}
+    if case.method in ("post", "put", "patch", "delete"):
+        kwargs["data"] = case.data(world)
+        if case.content_type:
+            kwargs["content_type"] = case.content_type
+    return method(case.url(world), **kwargs)

@@ -1,0 +1,175 @@
+from django.contrib import messages
+from django.db import connection
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from kechuang.core import selectors, services
+from kechuang.core.models import Attachment, AuditEvent, Job
+from kechuang.core.policies import (
+    PUBLIC,
+    SIGNED_IN,
+    attachments_visible_to,
+    can_edit_reference_data,
+    can_view_audit_log,
+    view_policy,
+)
+from kechuang.core.reference import REFERENCE_TABLES, TABLE_TITLES, reference_form_class
+from kechuang.core.tasks import export_audit_log
+from kechuang.core.web import paginate, query_without_page
+
+
+@view_policy(PUBLIC)
+def home(request):
+    return render(request, "core/home.html")
+
+
+@view_policy(PUBLIC)
+def health(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+set_language = view_policy(PUBLIC)(django_set_language)
+
+
+# --- notifications -----------------------------------------------------------------------
+
+
+@view_policy(SIGNED_IN)
+def notification_list(request):
+    page = paginate(request, selectors.notification_list(request.user))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@require_POST
+@view_policy(SIGNED_IN)
+def notifications_mark_read(request):
+    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+    services.notifications_mark_read(user=request.user, notification_ids=ids or None)
+    if request.htmx:
+        return render(request, "core/_bell.html", {"unread_count": selectors.unread_notification_count(request.user)})
+    return redirect("core:notifications")
+
+
+@view_policy(SIGNED_IN)
+def notification_bell(request):
+    return render(request, "core/_bell.html", {"unread_count": selectors.unread_notification_count(request.user)})
+
+
+# --- background jobs and files --------------------------------------------------------------
+
+
+@view_policy(SIGNED_IN)
+def job_status(request, job_uuid):
+    try:
+        job = selectors.job_get(request.user, job_uuid)
+    except Job.DoesNotExist as error:
+        raise Http404 from error
+    return render(request, "core/_job_progress.html", {"job": job})
+
+
+@view_policy(SIGNED_IN)
+def attachment_download(request, attachment_uuid):
+    attachment = get_object_or_404(Attachment, uuid=attachment_uuid)
+    if not attachments_visible_to(request.user, attachment):
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- audit log -----------------------------------------------------------------------------
+
+
+def _audit_filters(params) -> dict:
+    def as_date(name):
+        try:
+            return parse_date(params.get(name, ""))
+        except ValueError:
+            return None
+
+    return {
+        "action": params.get("action", "").strip(),
+        "object_type": params.get("object_type", "").strip(),
+        "actor": params.get("actor", "").strip(),
+        "date_from": as_date("date_from"),
+        "date_to": as_date("date_to"),
+    }
+
+
+@view_policy(can_view_audit_log, description="bureau admins")
+def audit_log(request):
+    filters = _audit_filters(request.GET)
+    page = paginate(request, selectors.audit_event_list(**filters), per_page=50)
+    object_types = AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct()
+    context = {"page": page, "filters": filters, "object_types": sorted(filter(None, object_types)),
+               "querystring": query_without_page(request)}
+    return render(request, "core/audit_log.html", context)
+
+
+@require_POST
+@view_policy(can_view_audit_log, description="bureau admins")
+def audit_log_export(request):
+    filters = _audit_filters(request.POST)
+    job = services.job_create(kind="audit_export", title=_("Audit log export"), owner=request.user)
+    # Dates travel to the worker as ISO text: task arguments must be JSON.
+    arguments = {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in filters.items()}
+    export_audit_log.enqueue(job.pk, arguments, get_language())
+    job.refresh_from_db()
+    return render(request, "core/job.html", {"job": job})
+
+
+@view_policy(SIGNED_IN)
+def job_page(request, job_uuid):
+    try:
+        job = selectors.job_get(request.user, job_uuid)
+    except Job.DoesNotExist as error:
+        raise Http404 from error
+    return render(request, "core/job.html", {"job": job})
+
+
+# --- reference data ------------------------------------------------------------------------
+
+
+@view_policy(can_edit_reference_data, description="bureau admins")
+def reference_index(request):
+    tables = [(key, TABLE_TITLES[key], REFERENCE_TABLES[key][0].objects.count()) for key in REFERENCE_TABLES]
+    return render(request, "core/reference_index.html", {"tables": tables})
+
+
+@view_policy(can_edit_reference_data, description="bureau admins")
+def reference_table(request, table):
+    if table not in REFERENCE_TABLES:
+        raise Http404
+    model, fields = REFERENCE_TABLES[table]
+    items = model.objects.all()
+    if "parent" in fields:
+        items = items.select_related("parent")
+    return render(request, "core/reference_table.html", {
+        "table": table, "title": TABLE_TITLES[table], "page": paginate(request, items, per_page=100),
+        "fields": [model._meta.get_field(name) for name in fields],
+    })
+
+
+@view_policy(can_edit_reference_data, description="bureau admins")
+def reference_edit(request, table, pk=None):
+    if table not in REFERENCE_TABLES:
+        raise Http404
+    model = REFERENCE_TABLES[table][0]
+    instance = get_object_or_404(model, pk=pk) if pk else None
+    form = reference_form_class(table)(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.reference_item_save(form=form, by=request.user)
+        messages.success(request, _("Saved."))
+        return redirect("core:reference_table", table=table)
+    return render(request, "core/reference_edit.html",
+                  {"form": form, "table": table, "title": TABLE_TITLES[table], "instance": instance})

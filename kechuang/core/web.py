@@ -1,0 +1,26 @@
+"""Small helpers that views of every app share."""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+
+PAGE_SIZE = 20
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def add_service_errors(form: Form, error: ValidationError) -> None:
+    """Shows a service's ValidationError on the form fields it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

@@ -1,0 +1,26 @@
+"""Loads the demo city. Idempotent: a second run finds what exists and adds nothing twice."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from kechuang.accounts import demo as accounts_demo
+from kechuang.core.services import audit_record
+
+
+class Command(BaseCommand):
+    help = "Load the demo city (organisations of every kind and one user per role). Refused in production."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="only when the database has no user yet")
+
+    def handle(self, *args, if_empty=False, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo refuses to run with DJANGO_ENV=production: it creates accounts with "
+                               "published passwords.")
+        from kechuang.accounts.models import User
+
+        if if_empty and User.objects.exists():
+            self.stdout.write("the database already has users: demo data not loaded")
+            return
+        accounts_demo.seed(log=self.stdout.write)
+        audit_record("demo.seeded", actor_label="seed_demo")
