@@ -1,4 +1,7 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.translation import check_for_language
 
 from kechuang.core.request_context import current_ip
 
@@ -21,3 +24,15 @@ class ClientIPMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+class PlatformLanguageMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the user picked another language with the switch (a cookie).
+    The browser's Accept-Language is ignored on purpose: the bureau's platform is Chinese first."""
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if language not in dict(settings.LANGUAGES) or not check_for_language(language):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
