@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "kechuang.core"
     label = "core"
     verbose_name = _("Platform core")
+
+    def ready(self):
+        from kechuang.core.files import register_attachment_owner
+        from kechuang.core.policies import can_view_job_files
+
+        register_attachment_owner("core.job", can_view_job_files)
