@@ -1,0 +1,18 @@
+from django.core.management import call_command
+
+from kechuang.accounts.choices import OrganizationKind, PlatformRole
+from kechuang.accounts.demo import DEMO_PASSWORD
+from kechuang.accounts.models import Organization, User
+from kechuang.accounts.services import sign_in
+
+
+def test_seed_demo_is_idempotent_and_covers_every_kind_and_role(db):
+    call_command("seed_demo")
+    counts = (Organization.objects.count(), User.objects.count())
+    call_command("seed_demo")
+    assert (Organization.objects.count(), User.objects.count()) == counts
+    assert set(Organization.objects.values_list("kind", flat=True)) == set(OrganizationKind.values)
+    roles = set(User.objects.values_list("role_grants__role", flat=True))
+    assert set(PlatformRole.values) <= roles
+    assert sign_in(login="officer@demo.kechuang.cn", password=DEMO_PASSWORD) is not None
+    assert Organization.objects.filter(status="pending").count() == 1
