@@ -22,12 +22,12 @@ def world(db):
     users = SimpleNamespace(
         org_admin=member_of(orgs.enterprise, OrgRole.ADMIN, name="企业管理员"),
         enterprise_user=member_of(orgs.enterprise, name="企业员工"),
-        institute_user=member_of(orgs.institute, OrgRole.ADMIN, name="研究员"),
+        institute_user=member_of(orgs.institute, name="研究员"),
         expert=grant(member_of(orgs.university, name="专家"), PlatformRole.EXPERT),
         broker=grant(member_of(orgs.transfer, name="经纪人"), PlatformRole.BROKER),
         provider=grant(member_of(orgs.institute, name="仪器管理员"), PlatformRole.PROVIDER),
         bureau_officer=grant(member_of(orgs.bureau, name="科员"), PlatformRole.BUREAU_OFFICER, "成果转化处"),
-        bureau_admin=grant(member_of(orgs.bureau, OrgRole.ADMIN, name="局管理员"), PlatformRole.BUREAU_ADMIN),
+        bureau_admin=grant(member_of(orgs.bureau, name="局管理员"), PlatformRole.BUREAU_ADMIN),
         finance_officer=grant(member_of(orgs.bureau, name="财务"), PlatformRole.FINANCE_OFFICER),
         applicant=member_of(orgs.pending, OrgRole.ADMIN, name="申请人"),
     )

@@ -21,10 +21,10 @@ def pending(world):
     return [world.orgs.pending.pk]
 
 
-def rejected_institute(world):
-    Organization.objects.filter(pk=world.orgs.institute.pk).update(
+def rejected_enterprise(world):
+    Organization.objects.filter(pk=world.orgs.enterprise.pk).update(
         status=OrganizationStatus.REJECTED, rejection_reason="材料不全")
-    return [world.orgs.institute.pk]
+    return [world.orgs.enterprise.pk]
 
 
 def staff_membership(world):
@@ -68,8 +68,8 @@ ACCESS_CASES = [
     AccessCase("accounts:organization_detail", args=enterprise,
                allowed={"org_admin": 200, "enterprise_user": 200, "bureau_officer": 200, "bureau_admin": 200},
                denied={"public": 302, "institute_user": 404, "expert": 404, "broker": 404, "finance_officer": 404}),
-    AccessCase("accounts:organization_resubmit", args=rejected_institute, allowed={"institute_user": 200},
-               denied={"public": 302, "provider": 404, "org_admin": 404, "bureau_officer": 404}),
+    AccessCase("accounts:organization_resubmit", args=rejected_enterprise, allowed={"org_admin": 200},
+               denied={"public": 302, "enterprise_user": 404, "institute_user": 404, "bureau_officer": 404}),
     AccessCase("accounts:members", args=enterprise, allowed={"org_admin": 200},
                denied={"public": 302, "enterprise_user": 404, "bureau_officer": 404, "institute_user": 404}),
     AccessCase("accounts:member_remove", method="post", args=staff_membership, allowed={"org_admin": 302},

@@ -1,0 +1,70 @@
+"""docs/roles.md is the role x action matrix; this test checks every cell of it."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+
+from kechuang.accounts import policies
+from kechuang.core import policies as core_policies
+from kechuang.core.testing import PERSONAS
+
+MATRIX = Path(settings.BASE_DIR) / "docs" / "roles.md"
+
+
+def signed_in(user, world):
+    return user.is_authenticated
+
+
+ACTIONS = {
+    "browse_portal": lambda user, world: True,
+    "register_organization": lambda user, world: policies.can_register_organization(user),
+    "view_own_organization": lambda user, world: user.is_authenticated
+    and policies.organizations_visible_to(user).filter(pk=user.organization.pk).exists(),
+    "view_other_organization": lambda user, world: policies.organizations_visible_to(user)
+    .filter(pk=world.orgs.pending.pk).exists(),
+    "view_other_contact_phone": lambda user, world: policies.can_view_contact_details(user, world.orgs.pending),
+    "download_other_documents": lambda user, world: policies.can_view_organization_files(user, world.orgs.pending),
+    "view_verification_queue": lambda user, world: policies.can_view_verification_queue(user),
+    "verify_organization": lambda user, world: policies.can_verify_organization(user, world.orgs.pending),
+    "manage_members": lambda user, world: user.is_authenticated
+    and policies.can_manage_members(user, user.organization),
+    "assign_roles": lambda user, world: policies.can_assign_roles(user),
+    "view_audit_log": lambda user, world: core_policies.can_view_audit_log(user),
+    "edit_reference_data": lambda user, world: core_policies.can_edit_reference_data(user),
+    "use_own_account": signed_in,
+    "manage_own_tokens": signed_in,
+}
+
+
+def read_matrix():
+    rows = {}
+    header = None
+    for line in MATRIX.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("|") or line.startswith("|---"):
+            continue
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if header is None:
+            header = cells[1:]
+            continue
+        action = re.search(r"`(\w+)`", cells[0]).group(1)
+        rows[action] = dict(zip(header, (cell == "✓" for cell in cells[1:]), strict=True))
+    assert tuple(header) == PERSONAS
+    return rows
+
+
+def cells():
+    return [pytest.param(action, persona, allowed, id=f"{action}-{persona}")
+            for action, row in read_matrix().items() for persona, allowed in row.items()]
+
+
+def test_the_matrix_names_exactly_the_checked_actions():
+    assert set(read_matrix()) == set(ACTIONS)
+
+
+@pytest.mark.parametrize(("action", "persona", "allowed"), cells())
+def test_matrix_cell(action, persona, allowed, world):
+    user = AnonymousUser() if persona == "public" else getattr(world.users, persona)
+    assert bool(ACTIONS[action](user, world)) is allowed
