@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 $(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[test,scale]"
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -37,11 +37,11 @@ run: install
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 test-deps: $(VENV)/.test-installed node_modules/.installed $(MO)
-	scripts/ensure-debian-packages.sh chromium fonts-noto-cjk
+	scripts/ensure-debian-packages.sh chromium fonts-noto-cjk redis-server
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: test-deps lint

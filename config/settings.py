@@ -171,6 +171,12 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+if TASKS["default"]["BACKEND"] == "django_tasks_celery.CeleryBackend":
+    TASKS["default"]["OPTIONS"] = {"CELERY_APP": "config.celery.app"}
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+    CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+    CELERY_RESULT_EXTENDED = True
+    CELERY_TASK_ACKS_LATE = True
 
 # E-mail (Django 6.1 MAILERS): files under var/mail in development, SMTP in production.
 if PRODUCTION or os.environ.get("EMAIL_HOST"):

@@ -96,7 +96,7 @@ def _check_unique_account(email: str, mobile: str) -> None:
         raise ValidationError(errors)
 
 
-def _create_user(*, name: str, email: str, mobile: str, password: str) -> User:
+def create_user_account(*, name: str, email: str, mobile: str, password: str) -> User:
     _check_unique_account(email, mobile)
     user = User(email=email.strip().lower(), name=name.strip(), mobile=mobile)
     validate_password(password, user)
@@ -115,7 +115,7 @@ def organization_register(*, name: str, email: str, mobile: str, password: str, 
             raise DomainError(_("You already belong to an organisation."))
         user = by
     else:
-        user = _create_user(name=name, email=email, mobile=mobile, password=password)
+        user = create_user_account(name=name, email=email, mobile=mobile, password=password)
     if Organization.objects.filter(uscc=organization["uscc"].strip().upper()).exists():
         raise ValidationError(
             {"uscc": _("An organisation with this unified social credit code is already registered.")}
@@ -248,7 +248,7 @@ def invitation_accept(*, raw_token: str, user: User | None = None, name: str = "
         raise DomainError(_("This invitation is invalid, used or expired."))
     invitation = Invitation.objects.select_for_update().get(pk=found.pk)
     if user is None:
-        user = _create_user(name=name, email=invitation.email, mobile=mobile, password=password)
+        user = create_user_account(name=name, email=invitation.email, mobile=mobile, password=password)
     elif user.organization is not None:
         raise DomainError(_("You already belong to an organisation."))
     try:
@@ -303,6 +303,16 @@ def role_grant(*, user: User, role: str, by: User, department: str = "") -> Role
     audit_record("role.granted", by=by, obj=user, changes={"role": role, "department": grant.department,
                                                           "new": created})
     return grant
+
+
+@transaction.atomic
+def bureau_admin_bootstrap(*, name: str, email: str, mobile: str, password: str) -> User:
+    """The first bureau admin of a deployment, created from the command line."""
+    user = create_user_account(name=name, email=email, mobile=mobile, password=password)
+    RoleGrant.objects.create(user=user, role=PlatformRole.BUREAU_ADMIN)
+    audit_record("role.granted", obj=user, actor_label="create_bureau_admin",
+                 changes={"role": PlatformRole.BUREAU_ADMIN})
+    return user
 
 
 @transaction.atomic

@@ -16,3 +16,20 @@ def test_seed_demo_is_idempotent_and_covers_every_kind_and_role(db):
     assert set(PlatformRole.values) <= roles
     assert sign_in(login="officer@demo.kechuang.cn", password=DEMO_PASSWORD) is not None
     assert Organization.objects.filter(status="pending").count() == 1
+
+
+def test_create_bureau_admin(db, monkeypatch):
+    monkeypatch.setenv("KECHUANG_ADMIN_PASSWORD", "Iron-Bridge-2026")
+    call_command("create_bureau_admin", email="chief@bureau.gov.cn", name="局长", mobile="13811112222")
+    user = User.objects.get(email="chief@bureau.gov.cn")
+    assert user.is_bureau_admin and user.check_password("Iron-Bridge-2026")
+
+
+def test_create_bureau_admin_refuses_a_weak_password(db, monkeypatch):
+    import pytest
+    from django.core.management import CommandError
+
+    monkeypatch.setenv("KECHUANG_ADMIN_PASSWORD", "123456")
+    with pytest.raises(CommandError, match="密码"):
+        call_command("create_bureau_admin", email="chief@bureau.gov.cn", name="局长", mobile="13811112222")
+    assert not User.objects.filter(email="chief@bureau.gov.cn").exists()
