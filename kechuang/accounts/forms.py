@@ -112,6 +112,10 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Role in the organisation"), choices=OrgRole.choices, initial=OrgRole.MEMBER)
 
 
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role in the organisation"), choices=OrgRole.choices)
+
+
 class InvitationSignUpForm(PasswordFields):
     name = forms.CharField(label=_("Your name"), max_length=60)
     mobile = forms.CharField(label=_("Mobile number"), max_length=20, validators=[validate_mobile])

@@ -18,6 +18,7 @@ urlpatterns = [
     path("organizations/<int:pk>/resubmit/", views.organization_resubmit, name="organization_resubmit"),
     path("organizations/<int:pk>/members/", views.members, name="members"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("members/<int:pk>/role/", views.member_role, name="member_role"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("invitations/accept/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("verification/", views.verification_queue, name="verification_queue"),

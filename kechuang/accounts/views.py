@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts import forms, policies, selectors, services
-from kechuang.accounts.choices import OrganizationKind, OrganizationStatus, PlatformRole
+from kechuang.accounts.choices import OrganizationKind, OrganizationStatus, OrgRole, PlatformRole
 from kechuang.accounts.models import Invitation, Membership, Organization, User
 from kechuang.core.errors import DomainError
 from kechuang.core.files import attachments_of
@@ -167,6 +167,7 @@ def members(request, pk):
         "form": form,
         "members": selectors.member_list(request.user, organization),
         "invitations": selectors.invitation_list(request.user, organization).filter(status="pending"),
+        "org_roles": OrgRole.choices,
     }
     return render(request, "accounts/members.html", context)
 
@@ -194,6 +195,19 @@ def member_remove(request, pk):
         raise Http404
     services.membership_remove(membership=membership, by=request.user)
     messages.success(request, _("The member was removed from the organisation."))
+    return redirect("accounts:members", pk=membership.organization_id)
+
+
+@require_POST
+@view_policy(SIGNED_IN)
+def member_role(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("organization"), pk=pk)
+    if not policies.can_remove_member(request.user, membership):
+        raise Http404
+    form = forms.MemberRoleForm(request.POST)
+    if form.is_valid():
+        services.membership_change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
+        messages.success(request, _("The member's role was changed."))
     return redirect("accounts:members", pk=membership.organization_id)
 
 

@@ -74,6 +74,8 @@ ACCESS_CASES = [
                denied={"public": 302, "enterprise_user": 404, "bureau_officer": 404, "institute_user": 404}),
     AccessCase("accounts:member_remove", method="post", args=staff_membership, allowed={"org_admin": 302},
                denied={"public": 302, "enterprise_user": 404, "bureau_admin": 404}),
+    AccessCase("accounts:member_role", method="post", args=staff_membership, data=lambda w: {"role": "org_admin"},
+               allowed={"org_admin": 302}, denied={"public": 302, "enterprise_user": 404, "bureau_admin": 404}),
     AccessCase("accounts:invitation_revoke", method="post", args=enterprise_invitation, allowed={"org_admin": 302},
                denied={"public": 302, "enterprise_user": 404, "institute_user": 404}),
     AccessCase("accounts:invitation_accept", args=invitation_token, allowed={"public": 200}, denied={}),

@@ -61,3 +61,16 @@ def test_an_officer_cannot_grant_roles(world, client_for):
                                                  {"role": PlatformRole.BUREAU_ADMIN})
     assert response.status_code == 403
     assert not RoleGrant.objects.filter(user=world.users.enterprise_user).exists()
+
+
+def test_admin_changes_a_members_role(world, client_for):
+    membership = world.users.enterprise_user.membership
+    client_for("org_admin").post(f"/members/{membership.pk}/role/", {"role": OrgRole.ADMIN})
+    assert Membership.objects.get(pk=membership.pk).role == OrgRole.ADMIN
+    event = AuditEvent.objects.get(action="membership.role_changed")
+    assert event.changes == {"user_id": world.users.enterprise_user.pk, "from": "member", "to": "org_admin"}
+    # An admin never changes their own role, so an organisation always keeps at least one admin.
+    response = client_for("org_admin").post(f"/members/{world.users.org_admin.membership.pk}/role/",
+                                            {"role": OrgRole.MEMBER})
+    assert response.status_code == 404
+    assert Membership.objects.get(user=world.users.org_admin).role == OrgRole.ADMIN

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from kechuang.core.selectors import audit_chain_verify
 
@@ -9,6 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = audit_chain_verify()
         if not report.ok:
-            raise CommandError(f"audit chain broken at event #{report.bad_event_id}: {report.reason} "
-                               f"({report.checked} events before it are intact)")
-        self.stdout.write(self.style.SUCCESS(f"audit chain intact: {report.checked} events"))
+            raise CommandError(_("audit chain broken at event #%(id)s: %(reason)s (%(checked)d events before it are "
+                                 "intact)") % {"id": report.bad_event_id, "reason": report.reason,
+                                              "checked": report.checked})
+        self.stdout.write(self.style.SUCCESS(_("audit chain intact: %(count)d events") % {"count": report.checked}))
