@@ -83,6 +83,19 @@ def members_visible_to(user, organization):
     return Membership.objects.filter(organization=organization).select_related("user")
 
 
+def memberships_manageable_by(user):
+    """Memberships an org admin may change or end: their organisation's, except their own."""
+    if not user.is_authenticated or user.organization is None or not can_manage_members(user, user.organization):
+        return Membership.objects.none()
+    return Membership.objects.filter(organization=user.organization).exclude(user=user)
+
+
+def invitations_manageable_by(user):
+    if not user.is_authenticated or user.organization is None or not can_manage_members(user, user.organization):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(organization=user.organization)
+
+
 def invitations_visible_to(user, organization):
     if not can_manage_members(user, organization):
         return Invitation.objects.none()

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST
 
 from kechuang.accounts import forms, policies, selectors, services
 from kechuang.accounts.choices import OrganizationKind, OrganizationStatus, OrgRole, PlatformRole
-from kechuang.accounts.models import Invitation, Membership, Organization, User
+from kechuang.accounts.models import Organization
 from kechuang.core.errors import DomainError
 from kechuang.core.files import attachments_of
 from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
-from kechuang.core.web import add_service_errors, paginate, query_without_page
+from kechuang.core.web import add_service_errors, or_404, paginate, query_without_page
 
 SIGN_IN_FAILED = gettext_lazy(
     "Sign-in failed: the account or password is wrong, or the account is locked for a while after "
@@ -113,10 +113,7 @@ def my_organization(request):
 
 @view_policy(SIGNED_IN)
 def organization_detail(request, pk):
-    try:
-        organization = selectors.organization_get(request.user, pk)
-    except Organization.DoesNotExist as error:
-        raise Http404 from error
+    organization = or_404(selectors.organization_get, request.user, pk)
     context = {
         "organization": organization,
         "show_contact": policies.can_view_contact_details(request.user, organization),
@@ -175,9 +172,7 @@ def members(request, pk):
 @require_POST
 @view_policy(SIGNED_IN)
 def invitation_revoke(request, pk):
-    invitation = get_object_or_404(Invitation.objects.select_related("organization"), pk=pk)
-    if not policies.can_manage_members(request.user, invitation.organization):
-        raise Http404
+    invitation = get_object_or_404(policies.invitations_manageable_by(request.user), pk=pk)
     try:
         services.invitation_revoke(invitation=invitation, by=request.user)
     except DomainError as error:
@@ -190,9 +185,7 @@ def invitation_revoke(request, pk):
 @require_POST
 @view_policy(SIGNED_IN)
 def member_remove(request, pk):
-    membership = get_object_or_404(Membership.objects.select_related("organization"), pk=pk)
-    if not policies.can_remove_member(request.user, membership):
-        raise Http404
+    membership = get_object_or_404(policies.memberships_manageable_by(request.user), pk=pk)
     services.membership_remove(membership=membership, by=request.user)
     messages.success(request, _("The member was removed from the organisation."))
     return redirect("accounts:members", pk=membership.organization_id)
@@ -201,9 +194,7 @@ def member_remove(request, pk):
 @require_POST
 @view_policy(SIGNED_IN)
 def member_role(request, pk):
-    membership = get_object_or_404(Membership.objects.select_related("organization"), pk=pk)
-    if not policies.can_remove_member(request.user, membership):
-        raise Http404
+    membership = get_object_or_404(policies.memberships_manageable_by(request.user), pk=pk)
     form = forms.MemberRoleForm(request.POST)
     if form.is_valid():
         services.membership_change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
@@ -228,7 +219,10 @@ def invitation_accept(request, token):
                                                   password=data["password1"])
                 _start_session(request, user)
         except ValidationError as error:
-            add_service_errors(form, error) if form else messages.error(request, " ".join(error.messages))
+            if form is None:
+                messages.error(request, " ".join(error.messages))
+            else:
+                add_service_errors(form, error)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -250,10 +244,7 @@ def verification_queue(request):
 
 @view_policy(policies.can_view_verification_queue, description="bureau officers and admins")
 def verification_detail(request, pk):
-    try:
-        organization = selectors.organization_get(request.user, pk)
-    except Organization.DoesNotExist as error:
-        raise Http404 from error
+    organization = or_404(selectors.organization_get, request.user, pk)
     reject_form = forms.RejectForm(request.POST or None)
     if request.method == "POST":
         try:
@@ -305,10 +296,7 @@ def user_list(request):
 
 @view_policy(policies.can_assign_roles, description="bureau admins")
 def user_roles(request, pk):
-    try:
-        subject = selectors.user_get(request.user, pk)
-    except User.DoesNotExist as error:
-        raise Http404 from error
+    subject = or_404(selectors.user_get, request.user, pk)
     form = forms.RoleGrantForm(request.POST or None)
     if request.method == "POST":
         try:

@@ -70,3 +70,12 @@ def request_as(client, case: AccessCase, world):
         if case.content_type:
             kwargs["content_type"] = case.content_type
     return method(case.url(world), **kwargs)
+
+
+def check_access(client_for, world, case: AccessCase, persona: str, status: int) -> None:
+    """Calls the case's URL as the persona and checks the exact status; a refused visitor is
+    sent to the sign-in page."""
+    response = request_as(client_for(persona), case, world)
+    assert response.status_code == status, response.content[:500]
+    if status == 302 and persona == "public" and persona in case.denied:
+        assert response["Location"].startswith(reverse("accounts:login"))

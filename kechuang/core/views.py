@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from kechuang.core import selectors, services
-from kechuang.core.models import Attachment, AuditEvent, Job
+from kechuang.core.models import Attachment, AuditEvent
 from kechuang.core.policies import (
     PUBLIC,
     SIGNED_IN,
@@ -20,7 +20,7 @@ from kechuang.core.policies import (
 )
 from kechuang.core.reference import REFERENCE_TABLES, TABLE_TITLES, reference_form_class
 from kechuang.core.tasks import export_audit_log
-from kechuang.core.web import paginate, query_without_page
+from kechuang.core.web import or_404, paginate, query_without_page
 
 
 @view_policy(PUBLIC)
@@ -67,10 +67,7 @@ def notification_bell(request):
 
 @view_policy(SIGNED_IN)
 def job_status(request, job_uuid):
-    try:
-        job = selectors.job_get(request.user, job_uuid)
-    except Job.DoesNotExist as error:
-        raise Http404 from error
+    job = or_404(selectors.job_get, request.user, job_uuid)
     return render(request, "core/_job_progress.html", {"job": job})
 
 
@@ -130,10 +127,7 @@ def audit_log_export(request):
 
 @view_policy(SIGNED_IN)
 def job_page(request, job_uuid):
-    try:
-        job = selectors.job_get(request.user, job_uuid)
-    except Job.DoesNotExist as error:
-        raise Http404 from error
+    job = or_404(selectors.job_get, request.user, job_uuid)
     return render(request, "core/job.html", {"job": job})
 
 

@@ -1,8 +1,9 @@
 """Small helpers that views of every app share."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
+from django.http import Http404
 
 PAGE_SIZE = 20
 
@@ -24,3 +25,11 @@ def query_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def or_404(selector, *args, **kwargs):
+    """Calls a `<noun>_get` selector; what the user may not see (or what does not exist) is a 404."""
+    try:
+        return selector(*args, **kwargs)
+    except ObjectDoesNotExist as error:
+        raise Http404 from error
