@@ -53,11 +53,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # tsvector search fields; harmless on SQLite
     "django_htmx",
     "ninja",  # serves the API docs page from local static files, not a CDN
     "django_tasks_db",
     "kechuang.core",
     "kechuang.accounts",
+    "kechuang.achievements",
     "kechuang.demo",
 ]
 

@@ -5,5 +5,6 @@ from config.api import api
 urlpatterns = [
     path("", include("kechuang.core.urls")),
     path("", include("kechuang.accounts.urls")),
+    path("", include("kechuang.achievements.urls")),
     path("api/v1/", api.urls),
 ]

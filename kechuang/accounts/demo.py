@@ -18,6 +18,7 @@ ORGANIZATIONS = [
     ("enterprise", "示范智能装备有限公司", Kind.ENTERPRISE, "D05", "91410100MA4K2X3Y5"),
     ("materials", "示范超硬材料股份有限公司", Kind.ENTERPRISE, "D06", "91410100MA4K7P8Q1"),
     ("university", "示范大学", Kind.UNIVERSITY, "D02", "12410000415800001"),
+    ("university2", "示范理工大学", Kind.UNIVERSITY, "D03", "12410000415800002"),
     ("institute", "示范市先进材料研究院", Kind.INSTITUTE, "D05", "12410100MB0987654"),
     ("testing", "示范市分析测试研究所", Kind.INSTITUTE, "D03", "12410100MB0555666"),
     ("hospital", "示范市第一人民医院", Kind.HOSPITAL, "D02", "12410100416000123"),

@@ -60,3 +60,35 @@ def validate_id_card(value: str) -> None:
     total = sum(int(digit) * weight for digit, weight in zip(number[:17], ID_CARD_WEIGHTS, strict=True))
     if ID_CARD_CHECK[total % 11] != number[17]:
         raise ValidationError(_("The check character of the ID card number is wrong."), code="id_card_check")
+
+
+# Chinese patent numbers: an application number (ZL/CN prefix optional) with its check digit,
+# 12 digits since 2003 (year, kind, serial) or 8 before, or a publication number (CN + 9 digits
+# + kind code). The check digit is sum(digit x weight) mod 11 with weights 2..9 then 2..5; 10 -> X.
+APPLICATION_NUMBER = re.compile(r"^(?:ZL|CN)?\s*(\d{8}|\d{12})\.?([\dX])$")
+PUBLICATION_NUMBER = re.compile(r"^CN\s*\d{9}\s*[ABCUSY]\d?$")
+PATENT_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+
+
+def patent_check_digit(digits: str) -> str:
+    remainder = sum(int(digit) * weight for digit, weight in zip(digits, PATENT_WEIGHTS, strict=False)) % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def normalize_patent_number(value: str) -> str:
+    return re.sub(r"\s+", "", (value or "").upper())
+
+
+def validate_patent_number(value: str) -> None:
+    number = normalize_patent_number(value)
+    if PUBLICATION_NUMBER.match(number):
+        return
+    match = APPLICATION_NUMBER.match(number)
+    if not match:
+        raise ValidationError(
+            _("%(value)s is not a Chinese patent number (e.g. ZL201710601862.3 or CN112345678B).") % {"value": value},
+            code="patent_format",
+        )
+    if patent_check_digit(match.group(1)) != match.group(2):
+        raise ValidationError(_("The check digit of patent number %(value)s is wrong.") % {"value": value},
+                              code="patent_check")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from kechuang.accounts import demo as accounts_demo
+from kechuang.achievements import demo as achievements_demo
 from kechuang.core.services import audit_record
 
 
@@ -22,5 +23,6 @@ class Command(BaseCommand):
         if if_empty and User.objects.exists():
             self.stdout.write("the database already has users: demo data not loaded")
             return
-        accounts_demo.seed(log=self.stdout.write)
+        demo_city = accounts_demo.seed(log=self.stdout.write)
+        achievements_demo.seed(demo_city["organizations"], log=self.stdout.write)
         audit_record("demo.seeded", actor_label="seed_demo")

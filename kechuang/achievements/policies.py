@@ -1,0 +1,96 @@
+"""Who may see and change achievements (docs/roles.md has the matrix)."""
+
+from django.db.models import Q
+
+from kechuang.accounts.choices import OrganizationKind
+from kechuang.achievements.choices import AchievementStatus as Status
+from kechuang.achievements.models import Achievement, FundedProject
+from kechuang.achievements.workflow import ACHIEVEMENT_WORKFLOW, EDITABLE
+
+
+def _verified_org(user):
+    organization = user.organization if user.is_authenticated else None
+    return organization if organization is not None and organization.is_verified else None
+
+
+def is_owner_member(user, achievement) -> bool:
+    return user.is_authenticated and user.organization is not None and user.organization.pk == achievement.owner_id
+
+
+def is_reviewer(user) -> bool:
+    """The bureau, and members of verified technology transfer institutions."""
+    if not user.is_authenticated:
+        return False
+    organization = _verified_org(user)
+    return user.is_bureau_staff or (organization is not None and organization.kind == OrganizationKind.TRANSFER)
+
+
+def achievements_visible_to(user):
+    published = Q(status=Status.PUBLISHED)
+    if not user.is_authenticated:
+        return Achievement.objects.filter(published)
+    rule = published
+    if user.organization is not None:
+        rule |= Q(owner=user.organization)
+    if user.is_bureau_staff:
+        rule |= ~Q(status=Status.DRAFT)
+    elif is_reviewer(user):
+        rule |= Q(status=Status.SUBMITTED)
+    return Achievement.objects.filter(rule)
+
+
+def can_create_achievement(user) -> bool:
+    return _verified_org(user) is not None
+
+
+def can_edit_achievement(user, achievement) -> bool:
+    return is_owner_member(user, achievement) and achievement.status in EDITABLE and _verified_org(user) is not None
+
+
+def can_submit_achievement(user, achievement) -> bool:
+    return is_owner_member(user, achievement) and ACHIEVEMENT_WORKFLOW.allows(achievement.status, "submit")
+
+
+def can_review_achievement(user, achievement) -> bool:
+    return (is_reviewer(user) and not is_owner_member(user, achievement)
+            and ACHIEVEMENT_WORKFLOW.allows(achievement.status, "publish"))
+
+
+def can_withdraw_achievement(user, achievement) -> bool:
+    return ((is_owner_member(user, achievement) or (user.is_authenticated and user.is_bureau_staff))
+            and ACHIEVEMENT_WORKFLOW.allows(achievement.status, "withdraw"))
+
+
+def can_reopen_achievement(user, achievement) -> bool:
+    return is_owner_member(user, achievement) and ACHIEVEMENT_WORKFLOW.allows(achievement.status, "reopen")
+
+
+def can_view_history(user, achievement) -> bool:
+    return is_owner_member(user, achievement) or (user.is_authenticated and user.is_bureau_staff)
+
+
+def can_view_contact(user, achievement) -> bool:
+    """The public sees the contact masked; signed-in members of verified organisations see it."""
+    return is_owner_member(user, achievement) or _verified_org(user) is not None
+
+
+def can_view_achievement_files(user, achievement) -> bool:
+    return achievements_visible_to(user).filter(pk=achievement.pk).exists()
+
+
+def can_view_registration_report(user) -> bool:
+    return user.is_authenticated and user.is_bureau_staff
+
+
+def funded_projects_visible_to(user):
+    if not user.is_authenticated:
+        return FundedProject.objects.none()
+    if user.is_bureau_staff:
+        return FundedProject.objects.all()
+    if user.organization is None:
+        return FundedProject.objects.none()
+    return FundedProject.objects.filter(organization=user.organization)
+
+
+def can_import_achievements(user) -> bool:
+    return can_create_achievement(user)

@@ -1,0 +1,205 @@
+"""Reads of the achievements library, always through `achievements_visible_to`."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.achievements.choices import AchievementForm, AchievementStatus, TransferMode
+from kechuang.achievements.models import ACHIEVEMENT_INDEX, Achievement, FundedProject
+from kechuang.achievements.policies import (
+    achievements_visible_to,
+    can_view_history,
+    funded_projects_visible_to,
+    is_reviewer,
+)
+from kechuang.core.fields import contains_choice
+from kechuang.core.models import District, IndustryChain, IndustryClass, ReadinessLevel, TechField
+from kechuang.core.search import query_words
+
+PAGE_SIZE = 20
+RELEVANCE_LIMIT = 2000
+DATE_RANGES = {"30d": (_("Last 30 days"), 30), "1y": (_("Last year"), 365), "3y": (_("Last 3 years"), 3 * 365)}
+
+
+@dataclass
+class SearchParams:
+    query: str = ""
+    tech_field: str = ""
+    industry: str = ""
+    chain: str = ""
+    district: str = ""
+    readiness: str = ""
+    form: str = ""
+    transfer_mode: str = ""
+    price_min: str = ""
+    price_max: str = ""
+    published: str = ""
+    sort: str = ""
+    page: str = "1"
+
+    @classmethod
+    def from_query(cls, params) -> "SearchParams":
+        return cls(**{name: (params.get(name) or "").strip() for name in cls.__dataclass_fields__})
+
+
+@dataclass
+class SearchResult:
+    page: object
+    words: list[str]
+    facets: dict = field(default_factory=dict)
+    truncated: bool = False
+
+
+def _decimal(value):
+    try:
+        return Decimal(value) if value else None
+    except InvalidOperation:
+        return None
+
+
+def apply_filters(queryset, params: SearchParams):
+    if params.tech_field:
+        queryset = queryset.filter(Q(facet_field=params.tech_field) | Q(tech_field__code=params.tech_field))
+    if params.industry:
+        queryset = queryset.filter(Q(facet_section=params.industry) | Q(industry__code=params.industry))
+    if params.chain:
+        queryset = queryset.filter(chain__code=params.chain)
+    if params.district:
+        queryset = queryset.filter(facet_district=params.district)
+    if params.readiness.isdigit():
+        queryset = queryset.filter(facet_trl=int(params.readiness))
+    if params.form in AchievementForm.values:
+        queryset = queryset.filter(form=params.form)
+    if params.transfer_mode in TransferMode.values:
+        queryset = queryset.filter(**contains_choice("transfer_modes", params.transfer_mode))
+    price_min, price_max = _decimal(params.price_min), _decimal(params.price_max)
+    if price_min is not None:
+        queryset = queryset.filter(price__gte=price_min, price_negotiable=False)
+    if price_max is not None:
+        queryset = queryset.filter(price__lte=price_max, price_negotiable=False)
+    if params.published in DATE_RANGES:
+        queryset = queryset.filter(published_at__gte=timezone.now() - timedelta(days=DATE_RANGES[params.published][1]))
+    return queryset
+
+
+FACET_COLUMNS = ("facet_field", "facet_section", "chain_id", "facet_district", "facet_trl", "form")
+
+
+def _count_facets(queryset, ids: list[int] | None) -> dict[str, Counter]:
+    """Counts per facet value: in Python over the matched ids when there is a query (at most
+    RELEVANCE_LIMIT rows), otherwise with one GROUP BY per facet on the record table."""
+    counts = {column: Counter() for column in FACET_COLUMNS}
+    if ids is not None:
+        for row in Achievement.objects.filter(pk__in=ids).values_list(*FACET_COLUMNS):
+            for column, value in zip(FACET_COLUMNS, row, strict=True):
+                counts[column][value] += 1
+        return counts
+    for column in FACET_COLUMNS:
+        counts[column].update(dict(queryset.order_by().values_list(column).annotate(total=Count("pk"))
+                                   .values_list(column, "total")))
+    return counts
+
+
+def _facet_labels() -> dict:
+    return {
+        "tech_field": [(item.code, item.name) for item in TechField.objects.filter(parent=None)],
+        "industry": [(item.code, item.name) for item in IndustryClass.objects.filter(parent=None)],
+        "chain": [(item.pk, item.code, item.name) for item in IndustryChain.objects.filter(is_active=True)],
+        "district": [(item.code, item.name) for item in District.objects.filter(is_active=True)],
+        "readiness": [(item.level, f"{item.level} {item.name}") for item in ReadinessLevel.objects.all()],
+    }
+
+
+def _facets(counts: dict[str, Counter]) -> dict:
+    labels = _facet_labels()
+    return {
+        "tech_field": [(code, name, counts["facet_field"][code]) for code, name in labels["tech_field"]],
+        "industry": [(code, name, counts["facet_section"][code]) for code, name in labels["industry"]],
+        "chain": [(code, name, counts["chain_id"][pk]) for pk, code, name in labels["chain"]],
+        "district": [(code, name, counts["facet_district"][code]) for code, name in labels["district"]],
+        "readiness": [(str(level), name, counts["facet_trl"][level]) for level, name in labels["readiness"]],
+        "form": [(value, label, counts["form"][value]) for value, label in AchievementForm.choices],
+    }
+
+
+def achievement_search(user, params: SearchParams, *, with_facets: bool = True,
+                       page_size: int = PAGE_SIZE) -> SearchResult:
+    """Published (or otherwise visible) records matching the query and the facets. With a query,
+    the best RELEVANCE_LIMIT matches are ranked; without one, the newest come first."""
+    base = achievements_visible_to(user).filter(status=AchievementStatus.PUBLISHED)
+    filtered = apply_filters(base, params)
+    words = query_words(params.query)
+    truncated, matched_ids = False, None
+    if words:
+        ranked = ACHIEVEMENT_INDEX.ranked_ids(words, RELEVANCE_LIMIT)
+        truncated = len(ranked) == RELEVANCE_LIMIT
+        rank = {pk: position for position, (pk, _score) in enumerate(ranked)}
+        ids = list(filtered.filter(pk__in=list(rank)).values_list("pk", "published_at"))
+        if params.sort == "date":
+            ids.sort(key=lambda row: (row[1] is not None, row[1], row[0]), reverse=True)
+        else:
+            ids.sort(key=lambda row: rank[row[0]])
+        matched_ids = [pk for pk, _published in ids]
+        page = Paginator(matched_ids, page_size).get_page(params.page)
+        objects = Achievement.objects.select_related("owner", "tech_field", "readiness").in_bulk(page.object_list)
+        page.object_list = [objects[pk] for pk in page.object_list]
+    else:
+        page = Paginator(filtered.select_related("owner", "tech_field", "readiness").order_by(
+            "-published_at", "-id"), page_size).get_page(params.page)
+    facets = _facets(_count_facets(filtered, matched_ids)) if with_facets else {}
+    return SearchResult(page=page, words=words, facets=facets, truncated=truncated)
+
+
+def achievement_get(user, pk) -> Achievement:
+    return (achievements_visible_to(user).select_related(
+        "owner", "owner__district", "tech_field", "tech_field__parent", "industry", "chain", "readiness",
+        "funded_project").prefetch_related("completers").get(pk=pk))
+
+
+def similar_achievements(user, achievement: Achievement, limit: int = 5) -> list[Achievement]:
+    words = query_words(" ".join([achievement.name, achievement.keywords]))
+    ranked = [pk for pk, _score in ACHIEVEMENT_INDEX.ranked_ids(words, limit * 4) if pk != achievement.pk]
+    visible = achievements_visible_to(user).filter(status=AchievementStatus.PUBLISHED).in_bulk(ranked)
+    return [visible[pk] for pk in ranked if pk in visible][:limit]
+
+
+def my_achievements(user, *, status: str = ""):
+    if not user.is_authenticated or user.organization is None:
+        return Achievement.objects.none()
+    records = Achievement.objects.filter(owner=user.organization).order_by("-updated_at", "-id")
+    return records.filter(status=status) if status else records
+
+
+def review_queue(user):
+    if not is_reviewer(user):
+        return Achievement.objects.none()
+    queue = achievements_visible_to(user).filter(status=AchievementStatus.SUBMITTED).select_related("owner")
+    if user.organization is not None:
+        queue = queue.exclude(owner=user.organization)
+    return queue.order_by("updated_at", "id")
+
+
+def registration_report(user):
+    """Funded projects with no registered achievement (a submitted or published record counts),
+    and the counts per organisation."""
+    registered = Q(achievements__status__in=[AchievementStatus.SUBMITTED, AchievementStatus.PUBLISHED])
+    projects = funded_projects_visible_to(user).annotate(registered=Count("achievements", filter=registered))
+    missing = projects.filter(registered=0).select_related("organization").order_by("organization__name", "reference")
+    per_org = (funded_projects_visible_to(user).values("organization__id", "organization__name")
+               .annotate(total=Count("pk", distinct=True),
+                         missing=Count("pk", filter=~Q(pk__in=FundedProject.objects.filter(registered).values("pk")),
+                                       distinct=True))
+               .order_by("-missing", "organization__name"))
+    return missing, per_org
+
+
+def version_history(user, achievement):
+    if not can_view_history(user, achievement):
+        return achievement.versions.none()
+    return achievement.versions.select_related("created_by")

@@ -1,0 +1,141 @@
+"""Chinese full-text search shared by the libraries.
+
+Text is cut into words with rjieba (search mode, so 锂离子 also yields 离子), normalised
+(NFKC folds full-width forms, lower case) and stripped of stop words. The words are stored
+space-separated in the record's `search_tokens` column and indexed by the database:
+
+- SQLite: an FTS5 table `<table>_fts` (rowid = record id), ranked with bm25();
+- PostgreSQL: the record's `search_vector` (tsvector, GIN index), ranked with ts_rank_cd().
+
+A query is cut the same way and matches records containing any of its words, best first, so a
+demand phrased in other words still finds a record through the words they share.
+"""
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import rjieba
+from django.db import connection
+from django.utils.safestring import mark_safe
+
+STOP_WORDS = frozenset({
+    "的", "了", "和", "与", "及", "或", "等", "在", "是", "为", "对", "以", "由", "于",
+    "其", "该", "本", "此", "这", "那", "之", "而", "并", "也", "都", "就", "将", "把",
+    "被", "从", "到", "向", "上", "下", "中", "内", "外", "一种", "一个", "一些", "以及", "及其",
+    "进行", "通过", "具有", "可以", "能够", "用于", "采用", "基于", "包括", "所述", "涉及", "提供", "实现", "方法",
+    "技术", "a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "with", "by", "is",
+    "are",
+})
+WORD = re.compile(r"\w", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def tokenize(text: str) -> list[str]:
+    words = []
+    for word in rjieba.cut_for_search(normalise(text)):
+        word = word.strip()
+        if word and word not in STOP_WORDS and WORD.search(word):
+            words.append(word)
+    return words
+
+
+def index_text(*parts: str) -> str:
+    return " ".join(tokenize(" ".join(part for part in parts if part)))
+
+
+def query_words(query: str) -> list[str]:
+    """The distinct words of a query, in order."""
+    return list(dict.fromkeys(tokenize(query)))
+
+
+def highlight(text: str, words: list[str], *, limit: int | None = None) -> str:
+    """HTML-escaped text with the query's words wrapped in <mark>."""
+    text = text or ""
+    if limit and len(text) > limit:
+        first = min((text.find(word) for word in words if word in text), default=0)
+        start = max(0, first - limit // 4)
+        text = ("…" if start else "") + text[start:start + limit] + "…"
+    escaped = html.escape(text)
+    candidates = sorted({html.escape(word) for word in words if len(word) > 0}, key=len, reverse=True)
+    if candidates:
+        pattern = re.compile("|".join(re.escape(word) for word in candidates), re.IGNORECASE)
+        escaped = pattern.sub(lambda match: f"<mark>{match.group(0)}</mark>", escaped)
+    return mark_safe(escaped)
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """The full-text index of one model with `search_tokens` and `search_vector` columns."""
+
+    table: str
+
+    @property
+    def fts_table(self) -> str:
+        return f"{self.table}_fts"
+
+    @staticmethod
+    def vendor() -> str:
+        return connection.vendor
+
+    # -- maintenance ---------------------------------------------------------------------
+
+    def create(self, schema_editor) -> None:
+        if schema_editor.connection.vendor == "sqlite":
+            schema_editor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.fts_table} USING fts5(tokens)")
+        elif schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {self.table}_search_gin ON {self.table} USING gin (search_vector)"
+            )
+
+    def drop(self, schema_editor) -> None:
+        if schema_editor.connection.vendor == "sqlite":
+            schema_editor.execute(f"DROP TABLE IF EXISTS {self.fts_table}")
+        elif schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {self.table}_search_gin")
+
+    def store(self, rows: list[tuple[int, str]]) -> None:
+        """Writes (id, tokens) pairs to the index; the caller has saved `search_tokens`."""
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            if self.vendor() == "sqlite":
+                cursor.executemany(f"DELETE FROM {self.fts_table} WHERE rowid = %s", [(pk,) for pk, _ in rows])
+                cursor.executemany(f"INSERT INTO {self.fts_table} (rowid, tokens) VALUES (%s, %s)", rows)
+            else:
+                cursor.executemany(
+                    f"UPDATE {self.table} SET search_vector = to_tsvector('simple', %s) WHERE id = %s",
+                    [(tokens, pk) for pk, tokens in rows],
+                )
+
+    def remove(self, pk: int) -> None:
+        if self.vendor() == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {self.fts_table} WHERE rowid = %s", [pk])
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def ranked_ids(self, words: list[str], limit: int = 2000) -> list[tuple[int, float]]:
+        """Ids of the records containing any of the words, best first, with their scores."""
+        if not words:
+            return []
+        with connection.cursor() as cursor:
+            if self.vendor() == "sqlite":
+                match = " OR ".join('"' + word.replace('"', '""') + '"' for word in words)
+                cursor.execute(
+                    f"SELECT rowid, -bm25({self.fts_table}) FROM {self.fts_table} "
+                    f"WHERE {self.fts_table} MATCH %s ORDER BY bm25({self.fts_table}) LIMIT %s",
+                    [match, limit],
+                )
+            else:
+                tsquery = " | ".join("'" + word.replace("\\", "").replace("'", "''") + "'" for word in words)
+                cursor.execute(
+                    f"SELECT id, ts_rank_cd(search_vector, q) AS score FROM {self.table}, CAST(%s AS tsquery) q "
+                    f"WHERE search_vector @@ q ORDER BY score DESC, id DESC LIMIT %s",
+                    [tsquery, limit],
+                )
+            return [(row[0], float(row[1])) for row in cursor.fetchall()]
