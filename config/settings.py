@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kechuang.core",
     "kechuang.accounts",
     "kechuang.achievements",
+    "kechuang.demands",
     "kechuang.demo",
 ]
 

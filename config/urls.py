@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("kechuang.core.urls")),
     path("", include("kechuang.accounts.urls")),
     path("", include("kechuang.achievements.urls")),
+    path("", include("kechuang.demands.urls")),
     path("api/v1/", api.urls),
 ]

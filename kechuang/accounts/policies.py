@@ -3,7 +3,7 @@ rules, and kechuang/accounts/tests/test_roles_matrix.py checks each of its cells
 
 from django.db.models import Q
 
-from kechuang.accounts.choices import OrganizationStatus
+from kechuang.accounts.choices import OrganizationKind, OrganizationStatus
 from kechuang.accounts.models import AccessToken, Invitation, Membership, Organization, User
 from kechuang.accounts.workflow import ORGANIZATION_WORKFLOW
 
@@ -115,3 +115,22 @@ def can_remove_member(user, membership) -> bool:
     )
 
 
+
+
+def verified_organization(user):
+    """The user's organisation when it is verified, else None."""
+    organization = user.organization if user.is_authenticated else None
+    return organization if organization is not None and organization.is_verified else None
+
+
+def is_library_reviewer(user) -> bool:
+    """Reviews submissions to the achievements and demand libraries: the bureau and members of
+    verified technology transfer institutions."""
+    if not user.is_authenticated:
+        return False
+    organization = verified_organization(user)
+    return user.is_bureau_staff or (organization is not None and organization.kind == OrganizationKind.TRANSFER)
+
+
+def is_member_of(user, organization_id) -> bool:
+    return user.is_authenticated and user.organization is not None and user.organization.pk == organization_id

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.achievements.choices import TransferMode
 from kechuang.achievements.models import Achievement, FundedProject
-from kechuang.core.files import DOCUMENTS, inspect_upload
 from kechuang.core.validators import normalize_mobile, validate_mobile
 
 COMPLETER_SPLIT = re.compile(r"[,，\t]|\s+", re.UNICODE)
@@ -68,12 +67,3 @@ class AchievementEditForm(forms.ModelForm):
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Reason (shown to the owner)"), widget=forms.Textarea(attrs={"rows": 3}),
                              max_length=1000)
-
-
-class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("File (PDF, Word or image)"))
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        inspect_upload(uploaded, DOCUMENTS)
-        return uploaded

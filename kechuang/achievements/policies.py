@@ -2,27 +2,17 @@
 
 from django.db.models import Q
 
-from kechuang.accounts.choices import OrganizationKind
+from kechuang.accounts.policies import is_library_reviewer, is_member_of, verified_organization
 from kechuang.achievements.choices import AchievementStatus as Status
 from kechuang.achievements.models import Achievement, FundedProject
 from kechuang.achievements.workflow import ACHIEVEMENT_WORKFLOW, EDITABLE
 
 
-def _verified_org(user):
-    organization = user.organization if user.is_authenticated else None
-    return organization if organization is not None and organization.is_verified else None
-
-
 def is_owner_member(user, achievement) -> bool:
-    return user.is_authenticated and user.organization is not None and user.organization.pk == achievement.owner_id
+    return is_member_of(user, achievement.owner_id)
 
 
-def is_reviewer(user) -> bool:
-    """The bureau, and members of verified technology transfer institutions."""
-    if not user.is_authenticated:
-        return False
-    organization = _verified_org(user)
-    return user.is_bureau_staff or (organization is not None and organization.kind == OrganizationKind.TRANSFER)
+is_reviewer = is_library_reviewer
 
 
 def achievements_visible_to(user):
@@ -40,11 +30,12 @@ def achievements_visible_to(user):
 
 
 def can_create_achievement(user) -> bool:
-    return _verified_org(user) is not None
+    return verified_organization(user) is not None
 
 
 def can_edit_achievement(user, achievement) -> bool:
-    return is_owner_member(user, achievement) and achievement.status in EDITABLE and _verified_org(user) is not None
+    return (is_owner_member(user, achievement) and achievement.status in EDITABLE
+            and verified_organization(user) is not None)
 
 
 def can_submit_achievement(user, achievement) -> bool:
@@ -71,7 +62,7 @@ def can_view_history(user, achievement) -> bool:
 
 def can_view_contact(user, achievement) -> bool:
     """The public sees the contact masked; signed-in members of verified organisations see it."""
-    return is_owner_member(user, achievement) or _verified_org(user) is not None
+    return is_owner_member(user, achievement) or verified_organization(user) is not None
 
 
 def can_view_achievement_files(user, achievement) -> bool:

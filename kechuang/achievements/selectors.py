@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +19,9 @@ from kechuang.achievements.policies import (
 )
 from kechuang.core.fields import contains_choice
 from kechuang.core.models import District, IndustryChain, IndustryClass, ReadinessLevel, TechField
-from kechuang.core.search import query_words
+from kechuang.core.search import query_words, search_page
 
 PAGE_SIZE = 20
-RELEVANCE_LIMIT = 2000
 DATE_RANGES = {"30d": (_("Last 30 days"), 30), "1y": (_("Last year"), 365), "3y": (_("Last 3 years"), 3 * 365)}
 
 
@@ -92,10 +90,10 @@ FACET_COLUMNS = ("facet_field", "facet_section", "chain_id", "facet_district", "
 
 
 def _count_facets(queryset, ids: list[int] | None) -> dict[str, Counter]:
-    """Counts per facet value: in Python over the matched ids when there is a query (at most
-    RELEVANCE_LIMIT rows), otherwise with one GROUP BY per facet on the record table."""
+    """Counts per facet value: in Python over the matched ids when there is a query, otherwise
+    with one GROUP BY per facet on the record table."""
     counts = {column: Counter() for column in FACET_COLUMNS}
-    if ids is not None:
+    if ids is not None:  # at most RELEVANCE_LIMIT matched records
         for row in Achievement.objects.filter(pk__in=ids).values_list(*FACET_COLUMNS):
             for column, value in zip(FACET_COLUMNS, row, strict=True):
                 counts[column][value] += 1
@@ -130,30 +128,13 @@ def _facets(counts: dict[str, Counter]) -> dict:
 
 def achievement_search(user, params: SearchParams, *, with_facets: bool = True,
                        page_size: int = PAGE_SIZE) -> SearchResult:
-    """Published (or otherwise visible) records matching the query and the facets. With a query,
-    the best RELEVANCE_LIMIT matches are ranked; without one, the newest come first."""
+    """Published records matching the query and the facets (see core.search.search_page)."""
     base = achievements_visible_to(user).filter(status=AchievementStatus.PUBLISHED)
     filtered = apply_filters(base, params)
-    words = query_words(params.query)
-    truncated, matched_ids = False, None
-    if words:
-        ranked = ACHIEVEMENT_INDEX.ranked_ids(words, RELEVANCE_LIMIT)
-        truncated = len(ranked) == RELEVANCE_LIMIT
-        rank = {pk: position for position, (pk, _score) in enumerate(ranked)}
-        ids = list(filtered.filter(pk__in=list(rank)).values_list("pk", "published_at"))
-        if params.sort == "date":
-            ids.sort(key=lambda row: (row[1] is not None, row[1], row[0]), reverse=True)
-        else:
-            ids.sort(key=lambda row: rank[row[0]])
-        matched_ids = [pk for pk, _published in ids]
-        page = Paginator(matched_ids, page_size).get_page(params.page)
-        objects = Achievement.objects.select_related("owner", "tech_field", "readiness").in_bulk(page.object_list)
-        page.object_list = [objects[pk] for pk in page.object_list]
-    else:
-        page = Paginator(filtered.select_related("owner", "tech_field", "readiness").order_by(
-            "-published_at", "-id"), page_size).get_page(params.page)
-    facets = _facets(_count_facets(filtered, matched_ids)) if with_facets else {}
-    return SearchResult(page=page, words=words, facets=facets, truncated=truncated)
+    found = search_page(filtered, ACHIEVEMENT_INDEX, params.query, sort=params.sort, page_number=params.page,
+                        page_size=page_size, related=("owner", "tech_field", "readiness"))
+    facets = _facets(_count_facets(filtered, found.matched_ids)) if with_facets else {}
+    return SearchResult(page=found.page, words=found.words, facets=facets, truncated=found.truncated)
 
 
 def achievement_get(user, pk) -> Achievement:

@@ -9,6 +9,7 @@ from kechuang.achievements import forms, policies, selectors, services
 from kechuang.achievements.choices import AchievementStatus, TransferMode
 from kechuang.core.errors import DomainError
 from kechuang.core.files import attachments_of
+from kechuang.core.forms import DocumentUploadForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
 from kechuang.core.search import highlight
 from kechuang.core.web import add_service_errors, or_404, paginate, query_without_page
@@ -42,7 +43,7 @@ def detail(request, pk):
         "can_reopen": policies.can_reopen_achievement(user, achievement),
         "can_view_history": policies.can_view_history(user, achievement),
         "return_form": forms.ReturnForm(),
-        "attachment_form": forms.AttachmentForm(),
+        "attachment_form": DocumentUploadForm(),
         "transfer_labels": [label for value, label in TransferMode.choices if value in achievement.transfer_modes],
     }
     return render(request, "achievements/detail.html", context)
@@ -127,7 +128,7 @@ def attach(request, pk):
     achievement = or_404(selectors.achievement_get, request.user, pk)
     if not policies.can_edit_achievement(request.user, achievement):
         raise Http404
-    form = forms.AttachmentForm(request.POST, request.FILES)
+    form = DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
         services.achievement_attach(achievement=achievement, by=request.user, uploaded=form.cleaned_data["file"])
         messages.success(request, _("The file was attached."))

@@ -7,14 +7,15 @@ from kechuang.core.selectors import unread_notification_count
 
 
 def _entries(user):
-    entries = [(_("Achievements"), "achievements:portal")]
+    entries = [(_("Achievements"), "achievements:portal"), (_("Demands"), "demands:portal")]
     if not user.is_authenticated:
         return entries
     entries += [(_("My organisation"), "accounts:my_organization")]
     if user.is_bureau_staff:
         entries += [(_("Verification queue"), "accounts:verification_queue"),
                     (_("Organisations"), "accounts:organization_list"),
-                    (_("Achievements to review"), "achievements:review_queue")]
+                    (_("Achievements to review"), "achievements:review_queue"),
+                    (_("Demands to review"), "demands:review_queue")]
     if user.is_bureau_admin:
         entries += [(_("Users and roles"), "accounts:user_list"), (_("Reference data"), "core:reference_index"),
                     (_("Audit log"), "core:audit_log")]

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import rjieba
+from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.safestring import mark_safe
 
@@ -139,3 +140,37 @@ class SearchIndex:
                     [tsquery, limit],
                 )
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+RELEVANCE_LIMIT = 2000
+
+
+@dataclass
+class SearchPage:
+    page: object
+    words: list[str]
+    matched_ids: list[int] | None
+    truncated: bool
+
+
+def search_page(queryset, index: SearchIndex, query: str, *, sort: str = "", page_number="1",
+                page_size: int = 20, related=()) -> SearchPage:
+    """One page of the records of `queryset` that match the query, best first (or newest first
+    with sort="date"); without a query, the newest. With a query, the RELEVANCE_LIMIT best
+    matches of the whole index are ranked, then `queryset`'s filters keep those it allows."""
+    words = query_words(query)
+    if not words:
+        page = Paginator(queryset.select_related(*related).order_by("-published_at", "-id"), page_size)
+        return SearchPage(page.get_page(page_number), words, None, False)
+    ranked = index.ranked_ids(words, RELEVANCE_LIMIT)
+    rank = {pk: position for position, (pk, _score) in enumerate(ranked)}
+    rows = list(queryset.filter(pk__in=list(rank)).values_list("pk", "published_at"))
+    if sort == "date":
+        rows.sort(key=lambda row: (row[1] is not None, row[1], row[0]), reverse=True)
+    else:
+        rows.sort(key=lambda row: rank[row[0]])
+    matched = [pk for pk, _published in rows]
+    page = Paginator(matched, page_size).get_page(page_number)
+    objects = queryset.model.objects.select_related(*related).in_bulk(page.object_list)
+    page.object_list = [objects[pk] for pk in page.object_list]
+    return SearchPage(page, words, matched, len(ranked) == RELEVANCE_LIMIT)

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from kechuang.accounts import demo as accounts_demo
 from kechuang.achievements import demo as achievements_demo
 from kechuang.core.services import audit_record
+from kechuang.demands import demo as demands_demo
 
 
 class Command(BaseCommand):
@@ -25,4 +26,5 @@ class Command(BaseCommand):
             return
         demo_city = accounts_demo.seed(log=self.stdout.write)
         achievements_demo.seed(demo_city["organizations"], log=self.stdout.write)
+        demands_demo.seed(demo_city["organizations"], achievements_demo.read_jsonl, log=self.stdout.write)
         audit_record("demo.seeded", actor_label="seed_demo")

@@ -1,0 +1,15 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.files import DOCUMENTS, inspect_upload
+
+
+class DocumentUploadForm(forms.Form):
+    """One attachment (PDF, Word or image), checked by content before the view sees it."""
+
+    file = forms.FileField(label=_("File (PDF, Word or image)"))
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        inspect_upload(uploaded, DOCUMENTS)
+        return uploaded

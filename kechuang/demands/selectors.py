@@ -1,0 +1,141 @@
+"""Reads of the demand library, always through `demands_visible_to`."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from kechuang.core.models import District, IndustryChain, IndustryClass, TechField
+from kechuang.core.search import query_words, search_page
+from kechuang.demands.choices import PUBLIC_STATUSES, CooperationMode, DemandStatus
+from kechuang.demands.models import DEMAND_INDEX, Demand
+from kechuang.demands.policies import demands_visible_to, is_library_reviewer
+
+PAGE_SIZE = 20
+DATE_RANGES = {"30d": 30, "1y": 365, "3y": 3 * 365}
+FACET_COLUMNS = ("facet_field", "facet_section", "chain_id", "district_id")
+
+
+@dataclass
+class DemandSearchParams:
+    query: str = ""
+    tech_field: str = ""
+    industry: str = ""
+    chain: str = ""
+    district: str = ""
+    cooperation: str = ""
+    budget_min: str = ""
+    budget_max: str = ""
+    published: str = ""
+    status: str = ""
+    sort: str = ""
+    page: str = "1"
+
+    @classmethod
+    def from_query(cls, params) -> "DemandSearchParams":
+        return cls(**{name: (params.get(name) or "").strip() for name in cls.__dataclass_fields__})
+
+
+@dataclass
+class DemandSearchResult:
+    page: object
+    words: list[str]
+    facets: dict = field(default_factory=dict)
+    truncated: bool = False
+
+
+def _decimal(value):
+    try:
+        return Decimal(value) if value else None
+    except InvalidOperation:
+        return None
+
+
+def apply_filters(queryset, params: DemandSearchParams):
+    if params.tech_field:
+        queryset = queryset.filter(Q(facet_field=params.tech_field) | Q(tech_field__code=params.tech_field))
+    if params.industry:
+        queryset = queryset.filter(Q(facet_section=params.industry) | Q(industry__code=params.industry))
+    if params.chain:
+        queryset = queryset.filter(chain__code=params.chain)
+    if params.district:
+        queryset = queryset.filter(district__code=params.district)
+    if params.cooperation in CooperationMode.values:
+        queryset = queryset.filter(cooperation_modes__contains=f",{params.cooperation},")
+    budget_min, budget_max = _decimal(params.budget_min), _decimal(params.budget_max)
+    if budget_min is not None:  # demands that may pay at least this much
+        queryset = queryset.filter(Q(budget_max__gte=budget_min)
+                                   | Q(budget_max__isnull=True, budget_min__gte=budget_min))
+    if budget_max is not None:
+        queryset = queryset.filter(budget_min__lte=budget_max)
+    if params.published in DATE_RANGES:
+        queryset = queryset.filter(published_at__gte=timezone.now() - timedelta(days=DATE_RANGES[params.published]))
+    if params.status in PUBLIC_STATUSES:
+        queryset = queryset.filter(status=params.status)
+    return queryset
+
+
+def _facets(queryset, ids) -> dict:
+    counts = {column: Counter() for column in FACET_COLUMNS}
+    if ids is not None:
+        for row in Demand.objects.filter(pk__in=ids).values_list(*FACET_COLUMNS):
+            for column, value in zip(FACET_COLUMNS, row, strict=True):
+                counts[column][value] += 1
+    else:
+        for column in FACET_COLUMNS:
+            counts[column].update(dict(queryset.order_by().values_list(column).annotate(total=Count("pk"))
+                                       .values_list(column, "total")))
+    return {
+        "tech_field": [(i.code, i.name, counts["facet_field"][i.code]) for i in TechField.objects.filter(parent=None)],
+        "industry": [(i.code, i.name, counts["facet_section"][i.code])
+                     for i in IndustryClass.objects.filter(parent=None)],
+        "chain": [(i.code, i.name, counts["chain_id"][i.pk]) for i in IndustryChain.objects.filter(is_active=True)],
+        "district": [(i.code, i.name, counts["district_id"][i.pk]) for i in District.objects.filter(is_active=True)],
+    }
+
+
+def demand_search(user, params: DemandSearchParams, *, with_facets: bool = True,
+                  page_size: int = PAGE_SIZE) -> DemandSearchResult:
+    base = demands_visible_to(user).filter(status__in=PUBLIC_STATUSES)
+    filtered = apply_filters(base, params)
+    found = search_page(filtered, DEMAND_INDEX, params.query, sort=params.sort, page_number=params.page,
+                        page_size=page_size, related=("owner", "district"))
+    facets = _facets(filtered, found.matched_ids) if with_facets else {}
+    return DemandSearchResult(page=found.page, words=found.words, facets=facets, truncated=found.truncated)
+
+
+def demand_get(user, pk) -> Demand:
+    return demands_visible_to(user).select_related(
+        "owner", "district", "industry", "tech_field", "tech_field__parent", "chain").get(pk=pk)
+
+
+def similar_demands(user, demand: Demand, limit: int = 5) -> list[Demand]:
+    ranked = [pk for pk, _ in DEMAND_INDEX.ranked_ids(query_words(f"{demand.title} {demand.keywords}"), limit * 4)
+              if pk != demand.pk]
+    visible = demands_visible_to(user).filter(status__in=PUBLIC_STATUSES).in_bulk(ranked)
+    return [visible[pk] for pk in ranked if pk in visible][:limit]
+
+
+def my_demands(user, *, status: str = ""):
+    if not user.is_authenticated or user.organization is None:
+        return Demand.objects.none()
+    demands = Demand.objects.filter(owner=user.organization).order_by("-updated_at", "-id")
+    return demands.filter(status=status) if status else demands
+
+
+def review_queue(user):
+    if not is_library_reviewer(user):
+        return Demand.objects.none()
+    queue = demands_visible_to(user).filter(status=DemandStatus.SUBMITTED).select_related("owner")
+    if user.organization is not None:
+        queue = queue.exclude(owner=user.organization)
+    return queue.order_by("updated_at", "id")
+
+
+def challenge_candidates(user):
+    if not (user.is_authenticated and user.is_bureau_staff):
+        return Demand.objects.none()
+    return demands_visible_to(user).filter(challenge_candidate=True).select_related("owner", "challenge_marked_by")
