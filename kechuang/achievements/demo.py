@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kechuang.achievements.choices import AchievementForm, AchievementSource, TransferMode
 from kechuang.achievements.models import Achievement, FundedProject
-from kechuang.achievements.services import achievements_bulk_publish
+from kechuang.achievements.services import achievements_bulk_create
 from kechuang.core.models import IndustryChain, IndustryClass, ReadinessLevel, TechField
 
 DATA_DIR = Path(settings.BASE_DIR).parent / "shared" / "data"
@@ -138,7 +138,7 @@ def seed(organizations: dict, log=print, *, chinaxiv_limit: int | None = None) -
                for row in read_jsonl("techmarket_achievements.jsonl") if row["id"] not in existing]
     records += [(chinaxiv_achievement(row, pick(universities, row["id"]), lookup), [])
                 for row in read_jsonl("chinaxiv_docs.jsonl", chinaxiv_limit) if row["id"] not in existing]
-    created = achievements_bulk_publish(by=None, records=records, source_label="demo") if records else 0
+    created = achievements_bulk_create(by=None, records=records, source_label="demo") if records else 0
     _seed_funded_projects(organizations)
     log(f"demo achievements: {created} new, {len(existing)} already loaded"
         + ("" if DATA_DIR.exists() else f" ({DATA_DIR} not found: no real records loaded)"))

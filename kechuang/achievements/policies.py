@@ -84,4 +84,6 @@ def funded_projects_visible_to(user):
 
 
 def can_import_achievements(user) -> bool:
-    return can_create_achievement(user)
+    """Members of verified organisations import their own records (to be reviewed); the bureau
+    imports for any organisation, naming each row's owner by its credit code."""
+    return can_create_achievement(user) or (user.is_authenticated and user.is_bureau_staff)

@@ -19,7 +19,7 @@ from kechuang.achievements.policies import (
 )
 from kechuang.core.fields import contains_choice
 from kechuang.core.models import District, IndustryChain, IndustryClass, ReadinessLevel, TechField
-from kechuang.core.search import query_words, search_page
+from kechuang.core.search import RELEVANCE_LIMIT, query_words, search_page
 
 PAGE_SIZE = 20
 DATE_RANGES = {"30d": (_("Last 30 days"), 30), "1y": (_("Last year"), 365), "3y": (_("Last 3 years"), 3 * 365)}
@@ -135,6 +135,16 @@ def achievement_search(user, params: SearchParams, *, with_facets: bool = True,
                         page_size=page_size, related=("owner", "tech_field", "readiness"))
     facets = _facets(_count_facets(filtered, found.matched_ids)) if with_facets else {}
     return SearchResult(page=found.page, words=found.words, facets=facets, truncated=found.truncated)
+
+
+def achievement_matches(user, params: SearchParams):
+    """Every published record the search would list (for exports), in the search's order."""
+    base = apply_filters(achievements_visible_to(user).filter(status=AchievementStatus.PUBLISHED), params)
+    words = query_words(params.query)
+    if not words:
+        return base.order_by("-published_at", "-id")
+    ids = [pk for pk, _score in ACHIEVEMENT_INDEX.ranked_ids(words, RELEVANCE_LIMIT)]
+    return base.filter(pk__in=ids)
 
 
 def achievement_get(user, pk) -> Achievement:

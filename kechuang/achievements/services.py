@@ -239,11 +239,11 @@ BULK_BATCH = 1000
 
 
 @transaction.atomic
-def achievements_bulk_publish(*, by, records: list[tuple[Achievement, list[tuple[str, str]]]], source_label: str,
-                              progress=None) -> int:
-    """Creates many already-validated records at once (imports and demo data), published and
-    indexed, with one audit event for the whole batch. `records` pairs an unsaved Achievement
-    (owner set) with its completers."""
+def achievements_bulk_create(*, by, records: list[tuple[Achievement, list[tuple[str, str]]]], source_label: str,
+                             status: str = Status.PUBLISHED, progress=None) -> int:
+    """Creates many already-validated records at once (imports and demo data) with one audit
+    event for the whole batch; published ones are indexed. `records` pairs an unsaved
+    Achievement (owner set) with its completers."""
     now = timezone.now()
     created = 0
     keys = FacetKeys()
@@ -251,30 +251,29 @@ def achievements_bulk_publish(*, by, records: list[tuple[Achievement, list[tuple
         chunk = records[start:start + BULK_BATCH]
         achievements = []
         for achievement, _completers in chunk:
-            achievement.status = Status.PUBLISHED
-            achievement.published_at = achievement.published_at or now
-            achievement.search_tokens = achievement_tokens(achievement)
+            achievement.status = status
+            if status == Status.PUBLISHED:
+                achievement.published_at = achievement.published_at or now
+                achievement.search_tokens = achievement_tokens(achievement)
             achievement.set_facet_keys(keys)
             if getattr(by, "is_authenticated", False):
                 achievement.created_by = by
             achievements.append(achievement)
-        Achievement.objects.bulk_create(achievements, batch_size=BULK_BATCH)
-        if any(a.pk is None for a in achievements):  # backends without RETURNING
-            by_external = Achievement.objects.in_bulk([a.external_id for a in achievements], field_name="external_id")
-            for achievement in achievements:
-                achievement.pk = by_external[achievement.external_id].pk
+        Achievement.objects.bulk_create(achievements, batch_size=BULK_BATCH)  # sets pks (RETURNING)
         Completer.objects.bulk_create([
             Completer(achievement=achievement, order=position, name=name[:60], role=role[:60])
             for achievement, (_a, completers) in zip(achievements, chunk, strict=True)
             for position, (name, role) in enumerate(completers, start=1)
         ], batch_size=BULK_BATCH)
-        AchievementVersion.objects.bulk_create([
-            AchievementVersion(achievement=achievement, number=1, data={"name": achievement.name}, created_by=None)
-            for achievement in achievements
-        ], batch_size=BULK_BATCH)
-        ACHIEVEMENT_INDEX.store([(achievement.pk, achievement.search_tokens) for achievement in achievements])
+        if status == Status.PUBLISHED:
+            AchievementVersion.objects.bulk_create([
+                AchievementVersion(achievement=achievement, number=1, data={"name": achievement.name})
+                for achievement in achievements
+            ], batch_size=BULK_BATCH)
+            ACHIEVEMENT_INDEX.store([(achievement.pk, achievement.search_tokens) for achievement in achievements])
         created += len(achievements)
         if progress:
             progress(created, len(records))
-    audit_record("achievement.bulk_published", by=by, changes={"count": created, "source": source_label})
+    audit_record("achievement.bulk_created", by=by, changes={"count": created, "source": source_label,
+                                                            "status": status})
     return created

@@ -71,3 +71,7 @@ def unread_notification_count(user) -> int:
 
 def job_get(user, job_uuid):
     return jobs_visible_to(user).select_related("result_attachment").get(uuid=job_uuid)
+
+
+def jobs_for_user(user):
+    return jobs_visible_to(user)

@@ -5,6 +5,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kechuang.core.models import AuditChainHead, AuditEvent, Job, JobState, Notification
 from kechuang.core.request_context import current_ip
@@ -61,15 +62,18 @@ def notifications_mark_read(*, user, notification_ids: list[int] | None = None) 
     return rows.update(read_at=timezone.now())
 
 
-def job_create(*, kind: str, title: str, owner) -> Job:
-    return Job.objects.create(kind=kind, title=title, owner=owner)
+def job_create(*, kind: str, title: str, owner, details: dict | None = None) -> Job:
+    return Job.objects.create(kind=kind, title=title, owner=owner, details=details or {})
 
 
 def job_progress(job: Job, *, progress: int, message: str = "") -> None:
     Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, progress=max(0, min(progress, 100)), message=message)
 
 
-def job_finish(job: Job, *, message: str = "", attachment=None, failed: bool = False) -> None:
+def job_finish(job: Job, *, message: str = "", attachment=None, failed: bool = False,
+               details: dict | None = None) -> None:
+    if details is not None:
+        Job.objects.filter(pk=job.pk).update(details={**job.details, **details})
     Job.objects.filter(pk=job.pk).update(
         state=JobState.FAILED if failed else JobState.SUCCEEDED,
         progress=100,
@@ -91,3 +95,32 @@ def reference_item_save(*, form, by):
         changes={field: form.cleaned_data[field] for field in form.changed_data},
     )
     return item
+
+
+def import_job_start(*, library: str, by, dry_run: bool, language: str, uploaded=None, upload_uuid: str = ""):
+    """Stores the upload (or reuses the one a dry run checked) and runs the import as a job."""
+    from kechuang.core.files import SPREADSHEETS, attachment_store
+    from kechuang.core.importing import SHEETS
+    from kechuang.core.tasks import import_sheet
+
+    sheet = SHEETS[library]
+    title = (_("Check of %(name)s") if dry_run else _("Import of %(name)s")) % {"name": sheet.title or library}
+    job = job_create(kind="import", title=title, owner=by, details={"library": library, "dry_run": dry_run})
+    if uploaded is not None:
+        upload = attachment_store(uploaded=uploaded, owner=job, purpose="upload", by=by, allowed=SPREADSHEETS)
+        upload_uuid = upload.uuid.hex
+    Job.objects.filter(pk=job.pk).update(details={**job.details, "upload": upload_uuid})
+    audit_record("import.started", by=by, obj=job, changes={"library": library, "dry_run": dry_run})
+    transaction.on_commit(lambda: import_sheet.enqueue(job.pk, library, upload_uuid, dry_run, language))
+    return job
+
+
+def export_job_start(*, library: str, params: dict, by, language: str):
+    from kechuang.core.importing import SHEETS
+    from kechuang.core.tasks import export_sheet
+
+    title = _("Export of %(name)s") % {"name": SHEETS[library].title or library}
+    job = job_create(kind="export", title=title, owner=by, details={"library": library, "params": params})
+    audit_record("export.started", by=by, obj=job, changes={"library": library, "params": params})
+    transaction.on_commit(lambda: export_sheet.enqueue(job.pk, library, params, language))
+    return job

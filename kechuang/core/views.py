@@ -1,15 +1,19 @@
 from django.contrib import messages
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from kechuang.core import selectors, services
-from kechuang.core.models import Attachment, AuditEvent
+from kechuang.core.files import KINDS
+from kechuang.core.forms import SheetUploadForm
+from kechuang.core.importing import SHEETS, template_workbook
+from kechuang.core.models import Attachment, AuditEvent, JobState
 from kechuang.core.policies import (
     PUBLIC,
     SIGNED_IN,
@@ -167,3 +171,52 @@ def reference_edit(request, table, pk=None):
         return redirect("core:reference_table", table=table)
     return render(request, "core/reference_edit.html",
                   {"form": form, "table": table, "title": TABLE_TITLES[table], "instance": instance})
+
+
+# --- spreadsheet imports (every library registered in core.importing.SHEETS) ----------------
+
+
+def _sheet_or_404(library, user):
+    sheet = SHEETS.get(library)
+    if sheet is None or not sheet.can_import(user):
+        raise Http404
+    return sheet
+
+
+@view_policy(SIGNED_IN)
+def import_template(request, library):
+    sheet = _sheet_or_404(library, request.user)
+    response = HttpResponse(template_workbook(sheet.spec()), content_type=KINDS["xlsx"])
+    response["Content-Disposition"] = content_disposition_header(True, f"{sheet.spec().sheet_title}导入模板.xlsx")
+    return response
+
+
+@view_policy(SIGNED_IN)
+def import_sheet_page(request, library):
+    sheet = _sheet_or_404(library, request.user)
+    form = SheetUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        upload_uuid = request.POST.get("upload", "")
+        if upload_uuid:  # the commit after a clean dry run: the same stored file
+            dry_job = get_object_or_404(selectors.jobs_for_user(request.user), details__upload=upload_uuid,
+                                        details__dry_run=True, state=JobState.SUCCEEDED)
+            job = services.import_job_start(library=library, upload_uuid=dry_job.details["upload"], dry_run=False,
+                                            by=request.user, language=get_language())
+            return redirect("core:job", job_uuid=job.uuid)
+        if form.is_valid():
+            job = services.import_job_start(library=library, uploaded=form.cleaned_data["file"],
+                                            dry_run=form.cleaned_data["dry_run"], by=request.user,
+                                            language=get_language())
+            return redirect("core:job", job_uuid=job.uuid)
+    return render(request, "core/import.html", {"form": form, "sheet": sheet, "library": library})
+
+
+@view_policy(SIGNED_IN)
+def export_sheet(request, library):
+    """Exports what the library's page lists for these filters, as a job (large lists take time)."""
+    sheet = SHEETS.get(library)
+    if sheet is None or sheet.export_for is None:
+        raise Http404
+    job = services.export_job_start(library=library, params=request.GET.dict(), by=request.user,
+                                    language=get_language())
+    return redirect("core:job", job_uuid=job.uuid)

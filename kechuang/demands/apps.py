@@ -12,3 +12,15 @@ class DemandsConfig(AppConfig):
         from kechuang.demands import policies
 
         register_attachment_owner("demands.demand", policies.can_view_demand_files)
+        from kechuang.core.importing import Sheet, register_sheet
+        from kechuang.demands import importers, selectors
+        from kechuang.demands.models import Demand
+
+        register_sheet("demands", Sheet(
+            spec=importers.demand_spec, import_file=importers.import_demands,
+            export_all=lambda: importers.export_records(Demand.objects.order_by("pk"), unmask=True),
+            can_import=policies.can_import_demands, title=_("technology demands"), back_url="demands:mine",
+            export_for=lambda user, params: importers.export_records(
+                selectors.demand_matches(user, selectors.DemandSearchParams.from_query(params)),
+                unmask=user.is_bureau_staff),
+        ))

@@ -84,3 +84,7 @@ def can_mark_challenge_candidate(user, demand) -> bool:
 
 def can_view_demand_files(user, demand) -> bool:
     return demands_visible_to(user).filter(pk=demand.pk).exists() and can_view_full_demand(user, demand)
+
+
+def can_import_demands(user) -> bool:
+    return can_create_demand(user) or (user.is_authenticated and user.is_bureau_staff)

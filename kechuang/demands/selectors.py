@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from kechuang.core.models import District, IndustryChain, IndustryClass, TechField
-from kechuang.core.search import query_words, search_page
+from kechuang.core.search import RELEVANCE_LIMIT, query_words, search_page
 from kechuang.demands.choices import PUBLIC_STATUSES, CooperationMode, DemandStatus
 from kechuang.demands.models import DEMAND_INDEX, Demand
 from kechuang.demands.policies import demands_visible_to, is_library_reviewer
@@ -105,6 +105,15 @@ def demand_search(user, params: DemandSearchParams, *, with_facets: bool = True,
                         page_size=page_size, related=("owner", "district"))
     facets = _facets(filtered, found.matched_ids) if with_facets else {}
     return DemandSearchResult(page=found.page, words=found.words, facets=facets, truncated=found.truncated)
+
+
+def demand_matches(user, params: DemandSearchParams):
+    """Every demand the search would list (for exports)."""
+    base = apply_filters(demands_visible_to(user).filter(status__in=PUBLIC_STATUSES), params)
+    words = query_words(params.query)
+    if not words:
+        return base.order_by("-published_at", "-id")
+    return base.filter(pk__in=[pk for pk, _score in DEMAND_INDEX.ranked_ids(words, RELEVANCE_LIMIT)])
 
 
 def demand_get(user, pk) -> Demand:

@@ -202,20 +202,24 @@ BULK_BATCH = 1000
 
 
 @transaction.atomic
-def demands_bulk_publish(*, by, demands: list[Demand], source_label: str, progress=None) -> int:
-    """Creates many already-validated demands (imports, demo data), published and indexed, with
-    one audit event."""
+def demands_bulk_publish(*, by, demands: list[Demand], source_label: str, status: str = Status.PUBLISHED,
+                         progress=None) -> int:
+    """Creates many already-validated demands (imports, demo data) with one audit event; those
+    published are indexed."""
     now, created = timezone.now(), 0
     for start in range(0, len(demands), BULK_BATCH):
         chunk = demands[start:start + BULK_BATCH]
         for demand in chunk:
-            demand.status = Status.PUBLISHED
-            demand.published_at = demand.published_at or now
-            demand.search_tokens = demand_tokens(demand)
+            demand.status = status
+            if status in INDEXED:
+                demand.published_at = demand.published_at or now
+                demand.search_tokens = demand_tokens(demand)
             demand.set_facet_keys()
             demand.district = demand.district or demand.owner.district
+            demand.created_by = by if getattr(by, "is_authenticated", False) else None
         Demand.objects.bulk_create(chunk, batch_size=BULK_BATCH)
-        DEMAND_INDEX.store([(demand.pk, demand.search_tokens) for demand in chunk])
+        if status in INDEXED:
+            DEMAND_INDEX.store([(demand.pk, demand.search_tokens) for demand in chunk])
         created += len(chunk)
         if progress:
             progress(created, len(demands))
