@@ -14,8 +14,8 @@ from kechuang.achievements.tests.factories import make_achievement
 from kechuang.core.importing import template_workbook
 from kechuang.core.models import Job, JobState
 
-HEADERS = ["成果名称", "成果简介", "成果单位统一社会信用代码", "成果形式", "转化方式", "价格面议", "转化价格（万元）", "专利号",
-           "完成人", "联系电话"]
+HEADERS = ["成果名称", "成果简介", "成果单位统一社会信用代码", "成果形式", "转化方式", "价格面议",
+           "转化价格（万元）", "专利号", "完成人", "联系电话"]
 
 
 def sheet(rows, headers=HEADERS) -> bytes:
@@ -33,9 +33,10 @@ def upload(data, name="成果.xlsx"):
 
 
 def good_row(world, name="钠离子电池正极材料", **overrides):
-    row = {"成果名称": name, "成果简介": "层状氧化物正极，循环2000次。", "成果单位统一社会信用代码": world.orgs.institute.uscc,
-           "成果形式": "发明专利", "转化方式": "许可、合作开发", "价格面议": "否", "转化价格（万元）": 150, "专利号": "ZL201710601862.3",
-           "完成人": "刘洋:负责人、王芳", "联系电话": "13912345678"} | overrides
+    row = {"成果名称": name, "成果简介": "层状氧化物正极，循环2000次。",
+           "成果单位统一社会信用代码": world.orgs.institute.uscc, "成果形式": "发明专利", "转化方式": "许可、合作开发",
+           "价格面议": "否", "转化价格（万元）": 150, "专利号": "ZL201710601862.3", "完成人": "刘洋:负责人、王芳",
+           "联系电话": "13912345678"} | overrides
     return [row[header] for header in HEADERS]
 
 
@@ -188,7 +189,8 @@ def test_the_upload_form_refuses_other_content(world, client_for):
 
 def test_export_of_a_filtered_list_masks_phones_for_non_bureau(world, client_for, django_capture_on_commit_callbacks):
     make_achievement(world, name="电池成果", status=AchievementStatus.PUBLISHED)
-    make_achievement(world, name="水稻成果", summary="耐盐碱品种。", keywords="水稻", status=AchievementStatus.PUBLISHED)
+    make_achievement(world, name="水稻成果", summary="耐盐碱品种。", keywords="水稻",
+                     status=AchievementStatus.PUBLISHED)
     client = client_for("enterprise_user")
     with django_capture_on_commit_callbacks(execute=True):
         client.get("/export/achievements/", {"query": "电池"})
