@@ -7,45 +7,27 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.security import APIKeyCookie, HttpBearer
 
 from kechuang.accounts.api import router as accounts_router
-from kechuang.accounts.services import token_authenticate
+from kechuang.accounts.authentication import REQUIRED
+from kechuang.achievements.api import router as achievements_router
 from kechuang.core.api import router as core_router
 from kechuang.core.errors import DomainError
 from kechuang.core.policies import PUBLIC, view_policy
-
-
-class AccessTokenAuth(HttpBearer):
-    def authenticate(self, request, token):
-        user = token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class SessionAuth(APIKeyCookie):
-    """The browser session; unsafe methods also need the CSRF token."""
-
-    param_name = "sessionid"
-
-    def __init__(self):
-        super().__init__(csrf=True)
-
-    def authenticate(self, request, key):
-        return request.user if request.user.is_authenticated else None
-
+from kechuang.demands.api import router as demands_router
 
 api = NinjaAPI(
     title="Kechuang API",
     version="1",
     urls_namespace="api",
-    auth=[AccessTokenAuth(), SessionAuth()],
+    auth=REQUIRED,
     docs_url="/docs",
     docs_decorator=view_policy(PUBLIC, description="the API schema and its docs page are public"),
 )
 api.add_router("/", core_router)
 api.add_router("/", accounts_router)
+api.add_router("/", achievements_router)
+api.add_router("/", demands_router)
 
 
 @api.exception_handler(DomainError)

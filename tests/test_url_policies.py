@@ -10,6 +10,7 @@ from django.urls import get_resolver
 from ninja.constants import NOT_SET
 
 from config.api import api
+from kechuang.accounts.authentication import anonymous
 from kechuang.core.policies import PUBLIC
 
 # Framework views that are not ours to decorate: the API root only answers 404 naming the docs URL.
@@ -35,7 +36,10 @@ def api_operation_policies():
                 auth = operation.auth_param
                 if auth is NOT_SET:
                     auth = router.auth if router.auth is not NOT_SET else api.auth
-                policies[f"api:{operation.url_name}"] = "api-auth" if auth else None
+                if auth and anonymous in auth:
+                    policies[f"api:{operation.url_name}"] = PUBLIC
+                else:
+                    policies[f"api:{operation.url_name}"] = "api-auth" if auth else None
     return policies
 
 
