@@ -8,8 +8,10 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
 from kechuang.accounts import policies
+from kechuang.achievements import policies as achievement_policies
 from kechuang.core import policies as core_policies
 from kechuang.core.testing import PERSONAS
+from kechuang.demands import policies as demand_policies
 
 MATRIX = Path(settings.BASE_DIR) / "docs" / "roles.md"
 
@@ -36,7 +38,44 @@ ACTIONS = {
     "edit_reference_data": lambda user, world: core_policies.can_edit_reference_data(user),
     "use_own_account": signed_in,
     "manage_own_tokens": signed_in,
+    "browse_libraries": lambda user, world: library_records(world)["published"] in achievement_policies
+    .achievements_visible_to(user),
+    "see_library_contacts": lambda user, world: achievement_policies.can_view_contact(
+        user, library_records(world)["published"]),
+    "register_achievement": lambda user, world: achievement_policies.can_create_achievement(user),
+    "edit_other_achievement": lambda user, world: achievement_policies.can_edit_achievement(
+        user, library_records(world)["foreign_draft"]),
+    "review_library_submissions": lambda user, world: achievement_policies.can_review_achievement(
+        user, library_records(world)["submitted"]) and demand_policies.can_review_demand(
+        user, library_records(world)["submitted_demand"]),
+    "post_demand": lambda user, world: demand_policies.can_create_demand(user),
+    "read_confidential_demand": lambda user, world: demand_policies.can_view_full_demand(
+        user, library_records(world)["confidential_demand"]),
+    "mark_challenge_candidate": lambda user, world: demand_policies.can_mark_challenge_candidate(
+        user, library_records(world)["confidential_demand"]),
+    "view_registration_report": lambda user, world: achievement_policies.can_view_registration_report(user),
+    "import_library": lambda user, world: achievement_policies.can_import_achievements(user),
 }
+
+
+def library_records(world) -> dict:
+    """Records of organisations that no persona belongs to, made once per world."""
+    if not hasattr(world, "library"):
+        from kechuang.achievements.models import Achievement
+        from kechuang.demands.models import Demand
+
+        other = world.orgs.pending  # nobody but its applicant belongs to it
+        common = {"owner": other, "summary": "简介"}
+        world.library = {
+            "published": Achievement.objects.create(name="已发布", status="published", **common),
+            "foreign_draft": Achievement.objects.create(name="草稿", status="draft", **common),
+            "submitted": Achievement.objects.create(name="待审", status="submitted", **common),
+            "submitted_demand": Demand.objects.create(title="待审需求", public_summary="摘要", owner=other,
+                                                      status="submitted"),
+            "confidential_demand": Demand.objects.create(title="保密需求", public_summary="摘要", owner=other,
+                                                         status="published", confidential=True),
+        }
+    return world.library
 
 
 def read_matrix():
