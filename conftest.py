@@ -8,6 +8,11 @@ from kechuang.accounts.choices import OrganizationKind, OrganizationStatus, OrgR
 from kechuang.accounts.tests.factories import OrganizationFactory, grant, member_of
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests last: their transactions end with a flush of the whole test database."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
 @pytest.fixture
 def world(db):
     """One organisation per kind that the personas belong to, and one user per persona."""

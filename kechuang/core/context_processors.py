@@ -6,30 +6,48 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core.selectors import unread_notification_count
 
 
-def _entries(user):
+def _main_entries(user):
     entries = [(_("Achievements"), "achievements:portal"), (_("Demands"), "demands:portal")]
+    if user.is_authenticated:
+        entries.append((_("My organisation"), "accounts:my_organization"))
+    return entries
+
+
+def _management_entries(user):
     if not user.is_authenticated:
-        return entries
-    entries += [(_("My organisation"), "accounts:my_organization")]
+        return []
+    entries = []
     if user.is_bureau_staff:
         entries += [(_("Verification queue"), "accounts:verification_queue"),
-                    (_("Organisations"), "accounts:organization_list"),
-                    (_("Achievements to review"), "achievements:review_queue"),
+                    (_("Organisations"), "accounts:organization_list")]
+    if user.is_bureau_staff or user.has_role("broker") or _is_transfer_member(user):
+        entries += [(_("Achievements to review"), "achievements:review_queue"),
                     (_("Demands to review"), "demands:review_queue")]
+    if user.is_bureau_staff:
+        entries += [(_("Registration of funded results"), "achievements:registration_report"),
+                    (_("Open-challenge list candidates"), "demands:challenge_candidates")]
     if user.is_bureau_admin:
         entries += [(_("Users and roles"), "accounts:user_list"), (_("Reference data"), "core:reference_index"),
                     (_("Audit log"), "core:audit_log")]
     return entries
 
 
+def _is_transfer_member(user):
+    organization = user.organization
+    return organization is not None and organization.is_verified and organization.kind == "transfer"
+
+
+def _links(request, entries):
+    return [{"label": label, "url": reverse(name), "active": request.path.startswith(reverse(name))}
+            for label, name in entries]
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None:
         return {}
-    current = request.path
-    entries = [
-        {"label": label, "url": reverse(name), "active": current.startswith(reverse(name))}
-        for label, name in _entries(user)
-    ]
-    unread = unread_notification_count(user) if user.is_authenticated else 0
-    return {"nav_entries": entries, "unread_count": unread}
+    return {
+        "nav_entries": _links(request, _main_entries(user)),
+        "nav_management": _links(request, _management_entries(user)),
+        "unread_count": unread_notification_count(user) if user.is_authenticated else 0,
+    }

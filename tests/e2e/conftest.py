@@ -1,5 +1,6 @@
 """Browser tests: Debian's chromium driven by Playwright against pytest-django's live server."""
 
+import importlib
 import os
 import shutil
 from pathlib import Path
@@ -33,3 +34,14 @@ def browser_context_args(browser_context_args):
 def screenshot_dir():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Browser tests run in real transactions, and each ends with a flush that also empties the
+    tables migrations filled; the reference data is loaded again before each of them (the
+    loader is idempotent). The root conftest runs these tests last."""
+    from django.apps import apps
+
+    reference_migration = importlib.import_module("kechuang.core.migrations.0002_reference_data")
+    reference_migration.load(apps, None)

@@ -6,7 +6,7 @@ from kechuang.accounts.choices import OrganizationKind, OrgRole, PlatformRole
 from kechuang.accounts.tests.factories import TEST_PASSWORD, OrganizationFactory, grant, member_of
 from kechuang.achievements.models import Achievement
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, live_server, login):
@@ -20,7 +20,8 @@ def test_register_publish_and_find_an_achievement(live_server, browser, screensh
     institute = OrganizationFactory(name="示范市先进材料研究院", kind=OrganizationKind.INSTITUTE)
     researcher = member_of(institute, OrgRole.ADMIN, name="刘研究员", email="liu@example.cn")
     bureau = OrganizationFactory(name="示范市科学技术局", kind=OrganizationKind.GOVERNMENT)
-    officer = grant(member_of(bureau, name="科员李明", email="li@example.cn"), PlatformRole.BUREAU_OFFICER, "成果转化处")
+    officer = grant(member_of(bureau, name="科员李明", email="li@example.cn"), PlatformRole.BUREAU_OFFICER,
+                    "成果转化处")
 
     # The institute user registers an achievement and submits it.
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
@@ -42,6 +43,7 @@ def test_register_publish_and_find_an_achievement(live_server, browser, screensh
     # A bureau officer publishes it from the review queue.
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     sign_in(page, live_server, officer.email)
+    page.get_by_test_id("manage-menu").click()
     page.get_by_role("link", name="成果审核").click()
     page.get_by_role("link", name="高镍三元锂电池正极材料及其制备方法").click()
     page.get_by_test_id("publish").click()

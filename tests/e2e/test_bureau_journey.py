@@ -4,7 +4,7 @@ from kechuang.accounts.choices import OrganizationStatus, OrgRole, PlatformRole
 from kechuang.accounts.models import Organization
 from kechuang.accounts.tests.factories import TEST_PASSWORD, OrganizationFactory, grant, member_of
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_verifies_a_pending_organisation(live_server, page, screenshot_dir):
@@ -22,6 +22,7 @@ def test_officer_verifies_a_pending_organisation(live_server, page, screenshot_d
     page.get_by_label("电子邮箱或手机号").fill(officer.mobile)
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").click()
+    page.get_by_test_id("manage-menu").click()
     page.get_by_role("link", name="单位审核").click()
     page.get_by_test_id(f"review-{pending.pk}").click()
     page.get_by_test_id("verify").click()
