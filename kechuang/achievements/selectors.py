@@ -89,13 +89,13 @@ def apply_filters(queryset, params: SearchParams):
 FACET_COLUMNS = ("facet_field", "facet_section", "chain_id", "facet_district", "facet_trl", "form")
 
 
-def _count_facets(queryset, ids: list[int] | None) -> dict[str, Counter]:
-    """Counts per facet value: in Python over the matched ids when there is a query, otherwise
+def _count_facets(queryset, matched: list[tuple] | None) -> dict[str, Counter]:
+    """Counts per facet value: in Python over the matched rows when there is a query, otherwise
     with one GROUP BY per facet on the record table."""
     counts = {column: Counter() for column in FACET_COLUMNS}
-    if ids is not None:  # at most RELEVANCE_LIMIT matched records
-        for row in Achievement.objects.filter(pk__in=ids).values_list(*FACET_COLUMNS):
-            for column, value in zip(FACET_COLUMNS, row, strict=True):
+    if matched is not None:  # (pk, published_at, *FACET_COLUMNS) of at most RELEVANCE_LIMIT records
+        for row in matched:
+            for column, value in zip(FACET_COLUMNS, row[2:], strict=True):
                 counts[column][value] += 1
         return counts
     for column in FACET_COLUMNS:
@@ -132,8 +132,9 @@ def achievement_search(user, params: SearchParams, *, with_facets: bool = True,
     base = achievements_visible_to(user).filter(status=AchievementStatus.PUBLISHED)
     filtered = apply_filters(base, params)
     found = search_page(filtered, ACHIEVEMENT_INDEX, params.query, sort=params.sort, page_number=params.page,
-                        page_size=page_size, related=("owner", "tech_field", "readiness"))
-    facets = _facets(_count_facets(filtered, found.matched_ids)) if with_facets else {}
+                        page_size=page_size, related=("owner", "tech_field", "readiness"),
+                        extra_columns=FACET_COLUMNS if with_facets else ())
+    facets = _facets(_count_facets(filtered, found.matched)) if with_facets else {}
     return SearchResult(page=found.page, words=found.words, facets=facets, truncated=found.truncated)
 
 

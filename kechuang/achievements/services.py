@@ -125,6 +125,9 @@ def achievement_update(*, achievement: Achievement, by, data: dict,
     achievement = _lock(achievement)
     if not policies.can_edit_achievement(by, achievement):
         raise PermissionDenied
+    if achievement.status == Status.PUBLISHED and not achievement.versions.exists():
+        # Bulk-imported records have no snapshot yet: the history starts with their imported state.
+        _snapshot(achievement, None, [])
     old = model_to_dict(achievement, fields=EDITABLE_FIELDS)
     for field in EDITABLE_FIELDS:
         if field in data:
@@ -266,10 +269,6 @@ def achievements_bulk_create(*, by, records: list[tuple[Achievement, list[tuple[
             for position, (name, role) in enumerate(completers, start=1)
         ], batch_size=BULK_BATCH)
         if status == Status.PUBLISHED:
-            AchievementVersion.objects.bulk_create([
-                AchievementVersion(achievement=achievement, number=1, data={"name": achievement.name})
-                for achievement in achievements
-            ], batch_size=BULK_BATCH)
             ACHIEVEMENT_INDEX.store([(achievement.pk, achievement.search_tokens) for achievement in achievements])
         created += len(achievements)
         if progress:

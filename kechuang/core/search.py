@@ -37,12 +37,9 @@ def normalise(text: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    words = []
-    for word in rjieba.cut_for_search(normalise(text)):
-        word = word.strip()
-        if word and word not in STOP_WORDS and WORD.search(word):
-            words.append(word)
-    return words
+    # isalnum() is true for Chinese characters too; it drops spaces and punctuation.
+    return [word for word in rjieba.cut_for_search(normalise(text))
+            if word not in STOP_WORDS and (word.isalnum() or WORD.search(word))]
 
 
 def index_text(*parts: str) -> str:
@@ -149,28 +146,28 @@ RELEVANCE_LIMIT = 2000
 class SearchPage:
     page: object
     words: list[str]
-    matched_ids: list[int] | None
+    matched: list[tuple] | None  # with a query: (pk, published_at, *extra_columns) of every match
     truncated: bool
 
 
 def search_page(queryset, index: SearchIndex, query: str, *, sort: str = "", page_number="1",
-                page_size: int = 20, related=()) -> SearchPage:
+                page_size: int = 20, related=(), extra_columns=()) -> SearchPage:
     """One page of the records of `queryset` that match the query, best first (or newest first
     with sort="date"); without a query, the newest. With a query, the RELEVANCE_LIMIT best
-    matches of the whole index are ranked, then `queryset`'s filters keep those it allows."""
+    matches of the whole index are ranked, then `queryset`'s filters keep those it allows; the
+    `extra_columns` of every match come back too (the facet keys, counted without another query)."""
     words = query_words(query)
     if not words:
         page = Paginator(queryset.select_related(*related).order_by("-published_at", "-id"), page_size)
         return SearchPage(page.get_page(page_number), words, None, False)
     ranked = index.ranked_ids(words, RELEVANCE_LIMIT)
     rank = {pk: position for position, (pk, _score) in enumerate(ranked)}
-    rows = list(queryset.filter(pk__in=list(rank)).values_list("pk", "published_at"))
+    rows = list(queryset.filter(pk__in=list(rank)).values_list("pk", "published_at", *extra_columns))
     if sort == "date":
         rows.sort(key=lambda row: (row[1] is not None, row[1], row[0]), reverse=True)
     else:
         rows.sort(key=lambda row: rank[row[0]])
-    matched = [pk for pk, _published in rows]
-    page = Paginator(matched, page_size).get_page(page_number)
+    page = Paginator([row[0] for row in rows], page_size).get_page(page_number)
     objects = queryset.model.objects.select_related(*related).in_bulk(page.object_list)
     page.object_list = [objects[pk] for pk in page.object_list]
-    return SearchPage(page, words, matched, len(ranked) == RELEVANCE_LIMIT)
+    return SearchPage(page, words, rows, len(ranked) == RELEVANCE_LIMIT)

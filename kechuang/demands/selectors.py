@@ -78,11 +78,11 @@ def apply_filters(queryset, params: DemandSearchParams):
     return queryset
 
 
-def _facets(queryset, ids) -> dict:
+def _facets(queryset, matched) -> dict:
     counts = {column: Counter() for column in FACET_COLUMNS}
-    if ids is not None:
-        for row in Demand.objects.filter(pk__in=ids).values_list(*FACET_COLUMNS):
-            for column, value in zip(FACET_COLUMNS, row, strict=True):
+    if matched is not None:  # (pk, published_at, *FACET_COLUMNS) of every match
+        for row in matched:
+            for column, value in zip(FACET_COLUMNS, row[2:], strict=True):
                 counts[column][value] += 1
     else:
         for column in FACET_COLUMNS:
@@ -102,8 +102,9 @@ def demand_search(user, params: DemandSearchParams, *, with_facets: bool = True,
     base = demands_visible_to(user).filter(status__in=PUBLIC_STATUSES)
     filtered = apply_filters(base, params)
     found = search_page(filtered, DEMAND_INDEX, params.query, sort=params.sort, page_number=params.page,
-                        page_size=page_size, related=("owner", "district"))
-    facets = _facets(filtered, found.matched_ids) if with_facets else {}
+                        page_size=page_size, related=("owner", "district"),
+                        extra_columns=FACET_COLUMNS if with_facets else ())
+    facets = _facets(filtered, found.matched) if with_facets else {}
     return DemandSearchResult(page=found.page, words=found.words, facets=facets, truncated=found.truncated)
 
 
