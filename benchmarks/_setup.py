@@ -34,7 +34,8 @@ def source_texts() -> list[tuple[str, str, str]]:
     texts += [(row.get("title") or row["id"], summary_of(row.get("abstract")), "")
               for row in read_jsonl("chinaxiv_docs.jsonl")]
     if not texts:
-        words = ["锂电池", "正极", "材料", "污水", "处理", "无人机", "巡检", "图像", "识别", "石墨烯", "机器人", "光伏", "储能", "传感器", "催化剂", "复合材料"]
+        words = ["锂电池", "正极", "材料", "污水", "处理", "无人机", "巡检", "图像",
+                 "识别", "石墨烯", "机器人", "光伏", "储能", "传感器", "催化剂", "复合材料"]
         rng = random.Random(1)
         texts = [("".join(rng.sample(words, 3)), "".join(rng.sample(words, 8)), ",".join(rng.sample(words, 2)))
                  for _ in range(2000)]
