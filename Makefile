@@ -33,7 +33,8 @@ run: install
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Kechuang: http://$(HOST):$(PORT)/  (demo accounts in README.md)"
 	@set -m; $(PY) manage.py db_worker & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py daily_tasks --loop & daily=$$!; \
+	  trap 'kill $$worker $$daily 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 test-deps: $(VENV)/.test-installed node_modules/.installed $(MO)

@@ -24,3 +24,8 @@ class DemandsConfig(AppConfig):
                 selectors.demand_matches(user, selectors.DemandSearchParams.from_query(params)),
                 unmask=user.is_bureau_staff),
         ))
+
+        from kechuang.core.scheduling import register_daily_task
+        from kechuang.demands.tasks import expire_overdue_demands
+
+        register_daily_task(expire_overdue_demands)

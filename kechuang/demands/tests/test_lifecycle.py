@@ -108,3 +108,12 @@ def test_only_enterprises_post_demands(world):
     with pytest.raises(PermissionDenied):
         services.demand_create(by=world.users.institute_user, data={"title": "x", "public_summary": "y"})
     assert not Demand.objects.exists()
+
+
+def test_the_daily_command_enqueues_the_expiry(world, capsys):
+    from django.core.management import call_command
+
+    overdue = make_demand(world, status=Status.PUBLISHED, deadline=date.today() - timedelta(days=2))
+    call_command("daily_tasks")
+    assert status_of(overdue) == Status.EXPIRED
+    assert "expire_overdue_demands" in capsys.readouterr().out
