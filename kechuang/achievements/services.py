@@ -13,6 +13,7 @@ from kechuang.achievements.choices import AchievementSource
 from kechuang.achievements.choices import AchievementStatus as Status
 from kechuang.achievements.models import ACHIEVEMENT_INDEX, Achievement, AchievementVersion, Completer, FacetKeys
 from kechuang.achievements.workflow import ACHIEVEMENT_WORKFLOW
+from kechuang.core.bulk import insert_objects
 from kechuang.core.files import DOCUMENTS, attachment_store
 from kechuang.core.search import index_text
 from kechuang.core.services import audit_record, notify
@@ -262,12 +263,12 @@ def achievements_bulk_create(*, by, records: list[tuple[Achievement, list[tuple[
             if getattr(by, "is_authenticated", False):
                 achievement.created_by = by
             achievements.append(achievement)
-        Achievement.objects.bulk_create(achievements, batch_size=BULK_BATCH)  # sets pks (RETURNING)
-        Completer.objects.bulk_create([
+        insert_objects(achievements)
+        insert_objects([
             Completer(achievement=achievement, order=position, name=name[:60], role=role[:60])
             for achievement, (_a, completers) in zip(achievements, chunk, strict=True)
             for position, (name, role) in enumerate(completers, start=1)
-        ], batch_size=BULK_BATCH)
+        ])
         if status == Status.PUBLISHED:
             ACHIEVEMENT_INDEX.store([(achievement.pk, achievement.search_tokens) for achievement in achievements])
         created += len(achievements)

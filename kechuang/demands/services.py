@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.accounts.choices import OrgRole
+from kechuang.core.bulk import insert_objects
 from kechuang.core.files import DOCUMENTS, attachment_store
 from kechuang.core.search import index_text
 from kechuang.core.services import audit_record, notify
@@ -217,7 +218,7 @@ def demands_bulk_publish(*, by, demands: list[Demand], source_label: str, status
             demand.set_facet_keys()
             demand.district = demand.district or demand.owner.district
             demand.created_by = by if getattr(by, "is_authenticated", False) else None
-        Demand.objects.bulk_create(chunk, batch_size=BULK_BATCH)
+        insert_objects(chunk)
         if status in INDEXED:
             DEMAND_INDEX.store([(demand.pk, demand.search_tokens) for demand in chunk])
         created += len(chunk)
