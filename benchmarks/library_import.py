@@ -55,7 +55,16 @@ def child(mode: str, sheet: str) -> None:
         assert not result.errors, result.errors[:3]
         count = result.created
     seconds = time.perf_counter() - started
-    print(count, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(count, seconds, peak_rss_mb())
+
+
+def peak_rss_mb() -> float:
+    """VmHWM: the peak resident memory of this process image (ru_maxrss would carry over the
+    parent's peak across fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_child(mode: str, sheet: Path) -> tuple[int, float, float]:

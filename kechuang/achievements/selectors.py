@@ -93,10 +93,9 @@ def _count_facets(queryset, matched: list[tuple] | None) -> dict[str, Counter]:
     """Counts per facet value: in Python over the matched rows when there is a query, otherwise
     with one GROUP BY per facet on the record table."""
     counts = {column: Counter() for column in FACET_COLUMNS}
-    if matched is not None:  # (pk, published_at, *FACET_COLUMNS) of at most RELEVANCE_LIMIT records
-        for row in matched:
-            for column, value in zip(FACET_COLUMNS, row[2:], strict=True):
-                counts[column][value] += 1
+    if matched is not None:  # (pk, pk or date, *FACET_COLUMNS) of at most RELEVANCE_LIMIT records
+        for position, column in enumerate(FACET_COLUMNS, start=2):
+            counts[column].update(row[position] for row in matched)
         return counts
     for column in FACET_COLUMNS:
         counts[column].update(dict(queryset.order_by().values_list(column).annotate(total=Count("pk"))

@@ -139,14 +139,14 @@ class SearchIndex:
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
 
-RELEVANCE_LIMIT = 2000
+RELEVANCE_LIMIT = 1000
 
 
 @dataclass
 class SearchPage:
     page: object
     words: list[str]
-    matched: list[tuple] | None  # with a query: (pk, published_at, *extra_columns) of every match
+    matched: list[tuple] | None  # with a query: (pk, pk or published_at, *extra_columns) of every match
     truncated: bool
 
 
@@ -162,7 +162,10 @@ def search_page(queryset, index: SearchIndex, query: str, *, sort: str = "", pag
         return SearchPage(page.get_page(page_number), words, None, False)
     ranked = index.ranked_ids(words, RELEVANCE_LIMIT)
     rank = {pk: position for position, (pk, _score) in enumerate(ranked)}
-    rows = list(queryset.filter(pk__in=list(rank)).values_list("pk", "published_at", *extra_columns))
+    # No ORDER BY: the rows are sorted here, and an ORDER BY would tempt SQLite to walk a date index.
+    # The publication date is only read (and converted) when it decides the order.
+    date_column = "published_at" if sort == "date" else "pk"
+    rows = list(queryset.filter(pk__in=list(rank)).order_by().values_list("pk", date_column, *extra_columns))
     if sort == "date":
         rows.sort(key=lambda row: (row[1] is not None, row[1], row[0]), reverse=True)
     else:

@@ -80,10 +80,9 @@ def apply_filters(queryset, params: DemandSearchParams):
 
 def _facets(queryset, matched) -> dict:
     counts = {column: Counter() for column in FACET_COLUMNS}
-    if matched is not None:  # (pk, published_at, *FACET_COLUMNS) of every match
-        for row in matched:
-            for column, value in zip(FACET_COLUMNS, row[2:], strict=True):
-                counts[column][value] += 1
+    if matched is not None:  # (pk, pk or date, *FACET_COLUMNS) of every match
+        for position, column in enumerate(FACET_COLUMNS, start=2):
+            counts[column].update(row[position] for row in matched)
     else:
         for column in FACET_COLUMNS:
             counts[column].update(dict(queryset.order_by().values_list(column).annotate(total=Count("pk"))
