@@ -5,7 +5,7 @@ Text is cut into words with rjieba (search mode, so 锂离子 also yields 离子
 space-separated in the record's `search_tokens` column and indexed by the database:
 
 - SQLite: an FTS5 table `<table>_fts` (rowid = record id), ranked with bm25();
-- PostgreSQL: the record's `search_vector` (tsvector, GIN index), ranked with ts_rank_cd().
+- PostgreSQL: the record's `search_vector` (tsvector, GIN index), ranked with ts_rank().
 
 A query is cut the same way and matches records containing any of its words, best first, so a
 demand phrased in other words still finds a record through the words they share.
@@ -17,8 +17,10 @@ import unicodedata
 from dataclasses import dataclass
 
 import rjieba
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import F
 from django.utils.safestring import mark_safe
 
 STOP_WORDS = frozenset({
@@ -66,6 +68,11 @@ def highlight(text: str, words: list[str], *, limit: int | None = None) -> str:
     return mark_safe(escaped)
 
 
+def tsquery_text(words: list[str]) -> str:
+    """PostgreSQL tsquery input matching any of the words, each quoted as a literal lexeme."""
+    return " | ".join("'" + word.replace("\\", "").replace("'", "''") + "'" for word in words)
+
+
 @dataclass(frozen=True)
 class SearchIndex:
     """The full-text index of one model with `search_tokens` and `search_vector` columns."""
@@ -97,17 +104,17 @@ class SearchIndex:
             schema_editor.execute(f"DROP INDEX IF EXISTS {self.table}_search_gin")
 
     def store(self, rows: list[tuple[int, str]]) -> None:
-        """Writes (id, tokens) pairs to the index; the caller has saved `search_tokens`."""
+        """Writes (id, tokens) pairs to the index; the caller has saved the same `search_tokens`."""
         if not rows:
             return
         with connection.cursor() as cursor:
             if self.vendor() == "sqlite":
                 cursor.executemany(f"DELETE FROM {self.fts_table} WHERE rowid = %s", [(pk,) for pk, _ in rows])
                 cursor.executemany(f"INSERT INTO {self.fts_table} (rowid, tokens) VALUES (%s, %s)", rows)
-            else:
-                cursor.executemany(
-                    f"UPDATE {self.table} SET search_vector = to_tsvector('simple', %s) WHERE id = %s",
-                    [(tokens, pk) for pk, tokens in rows],
+            else:  # the rows' search_tokens are saved: one statement vectorises them all
+                cursor.execute(
+                    f"UPDATE {self.table} SET search_vector = to_tsvector('simple', search_tokens) WHERE id = ANY(%s)",
+                    [[pk for pk, _tokens in rows]],
                 )
 
     def remove(self, pk: int) -> None:
@@ -130,9 +137,9 @@ class SearchIndex:
                     [match, limit],
                 )
             else:
-                tsquery = " | ".join("'" + word.replace("\\", "").replace("'", "''") + "'" for word in words)
+                tsquery = tsquery_text(words)
                 cursor.execute(
-                    f"SELECT id, ts_rank_cd(search_vector, q) AS score FROM {self.table}, CAST(%s AS tsquery) q "
+                    f"SELECT id, ts_rank(search_vector, q) AS score FROM {self.table}, CAST(%s AS tsquery) q "
                     f"WHERE search_vector @@ q ORDER BY score DESC, id DESC LIMIT %s",
                     [tsquery, limit],
                 )
@@ -160,17 +167,28 @@ def search_page(queryset, index: SearchIndex, query: str, *, sort: str = "", pag
     if not words:
         page = Paginator(queryset.select_related(*related).order_by("-published_at", "-id"), page_size)
         return SearchPage(page.get_page(page_number), words, None, False)
-    ranked = index.ranked_ids(words, RELEVANCE_LIMIT)
-    rank = {pk: position for position, (pk, _score) in enumerate(ranked)}
-    # No ORDER BY: the rows are sorted here, and an ORDER BY would tempt SQLite to walk a date index.
     # The publication date is only read (and converted) when it decides the order.
     date_column = "published_at" if sort == "date" else "pk"
-    rows = list(queryset.filter(pk__in=list(rank)).order_by().values_list("pk", date_column, *extra_columns))
-    if sort == "date":
-        rows.sort(key=lambda row: (row[1] is not None, row[1], row[0]), reverse=True)
+    if SearchIndex.vendor() == "postgresql":
+        # One statement: the filters, the ranking and the columns, best first.
+        query = SearchQuery(tsquery_text(words), search_type="raw", config="simple")
+        ranked = list(queryset.filter(search_vector=query).annotate(score=SearchRank(
+            F("search_vector"), query)).order_by("-score", "-pk").values_list(
+            "pk", date_column, *extra_columns)[:RELEVANCE_LIMIT])
+        rows, truncated = ranked, len(ranked) == RELEVANCE_LIMIT
+        if sort == "date":
+            rows = sorted(rows, key=lambda row: (row[1] is not None, row[1], row[0]), reverse=True)
     else:
-        rows.sort(key=lambda row: rank[row[0]])
+        best = index.ranked_ids(words, RELEVANCE_LIMIT)
+        truncated = len(best) == RELEVANCE_LIMIT
+        rank = {pk: position for position, (pk, _score) in enumerate(best)}
+        # No ORDER BY: the rows are sorted here, and an ORDER BY would tempt SQLite to walk a date index.
+        rows = list(queryset.filter(pk__in=list(rank)).order_by().values_list("pk", date_column, *extra_columns))
+        if sort == "date":
+            rows.sort(key=lambda row: (row[1] is not None, row[1], row[0]), reverse=True)
+        else:
+            rows.sort(key=lambda row: rank[row[0]])
     page = Paginator([row[0] for row in rows], page_size).get_page(page_number)
     objects = queryset.model.objects.select_related(*related).in_bulk(page.object_list)
     page.object_list = [objects[pk] for pk in page.object_list]
-    return SearchPage(page, words, rows, len(ranked) == RELEVANCE_LIMIT)
+    return SearchPage(page, words, rows, truncated)
