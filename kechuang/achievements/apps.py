@@ -25,3 +25,8 @@ class AchievementsConfig(AppConfig):
                 selectors.achievement_matches(user, selectors.SearchParams.from_query(params)),
                 unmask=user.is_bureau_staff),
         ))
+        register_sheet("funded-projects", Sheet(
+            spec=importers.funded_project_spec, import_file=importers.import_funded_projects,
+            export_all=importers.export_funded_projects, can_import=policies.can_view_registration_report,
+            title=_("funded projects"), back_url="achievements:registration_report",
+        ))

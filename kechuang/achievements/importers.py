@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from kechuang.accounts.models import Organization
 from kechuang.achievements.choices import AchievementForm, AchievementSource, AchievementStatus, TransferMode
 from kechuang.achievements.models import Achievement, Completer, FacetKeys, FundedProject
-from kechuang.achievements.services import achievements_bulk_create
+from kechuang.achievements.services import achievements_bulk_create, funded_projects_create
 from kechuang.core.importing import (
     Column,
     ImportSpec,
@@ -186,3 +186,59 @@ def export_records(queryset, *, unmask: bool = False):
 
 def _label(labels: dict, value):
     return None if value is None else labels.get(value, str(value))
+
+
+def funded_project_spec() -> ImportSpec:
+    return ImportSpec(name="funded-projects", sheet_title="资助项目", columns=[
+        Column("reference", "项目编号", required=True, max_length=40),
+        Column("title", "项目名称", required=True, max_length=200, width=30),
+        Column("owner_uscc", "承担单位统一社会信用代码", required=True, max_length=18, width=22),
+        Column("programme", "计划类别", max_length=100),
+        Column("year", "立项年度", required=True, kind="decimal"),
+        Column("amount", "资助金额（万元）", kind="decimal"),
+        Column("accepted_on", "验收日期", kind="date"),
+    ])
+
+
+def import_funded_projects(*, uploaded, by, dry_run: bool, progress=None) -> ImportResult:
+    """The bureau's list of funded projects whose results must be registered (成果登记汇交).
+    A reference already loaded is refused, so a file is never imported twice."""
+    spec = funded_project_spec()
+    parsed = read_sheet(uploaded, spec, lookups={}, progress=progress)
+    result = ImportResult(rows=len(parsed.rows), errors=list(parsed.errors))
+    owners = dict(Organization.objects.filter(status="verified").values_list("uscc", "pk"))
+    known = set(FundedProject.objects.values_list("reference", flat=True))
+    headers = {column.key: column.header for column in spec.columns}
+    projects, seen = [], set()
+    for row_number, values in parsed.rows:
+        def error(key, message, row_number=row_number):
+            result.errors.append(RowError(row_number, headers[key], message))
+
+        reference = values["reference"]
+        if reference in known or reference in seen:
+            error("reference", _("This project reference is already loaded."))
+        seen.add(reference)
+        owner_id = owners.get((values["owner_uscc"] or "").upper())
+        if owner_id is None:
+            error("owner_uscc", _("No verified organisation has this credit code."))
+        year = values["year"]
+        if year is not None and not (1990 <= year <= 2100 and year == int(year)):
+            error("year", _("Enter a year such as 2025."))
+        if not result.errors:
+            projects.append(FundedProject(reference=reference, title=values["title"], organization_id=owner_id,
+                                          programme=values["programme"] or "", year=int(year),
+                                          amount=values["amount"], accepted_on=values["accepted_on"]))
+    result.preview = [{"row": number, "name": values["title"]} for number, values in parsed.rows[:20]]
+    if result.errors or dry_run:
+        return result
+    result.created = funded_projects_create(by=by, projects=projects)
+    return result
+
+
+def export_funded_projects():
+    spec = funded_project_spec()
+    for project in FundedProject.objects.select_related("organization").order_by("reference"):
+        row = {"reference": project.reference, "title": project.title, "owner_uscc": project.organization.uscc,
+               "programme": project.programme, "year": project.year, "amount": project.amount,
+               "accepted_on": project.accepted_on}
+        yield [column.format(row[column.key]) for column in spec.columns]

@@ -11,7 +11,14 @@ from kechuang.accounts.choices import OrgRole
 from kechuang.achievements import policies
 from kechuang.achievements.choices import AchievementSource
 from kechuang.achievements.choices import AchievementStatus as Status
-from kechuang.achievements.models import ACHIEVEMENT_INDEX, Achievement, AchievementVersion, Completer, FacetKeys
+from kechuang.achievements.models import (
+    ACHIEVEMENT_INDEX,
+    Achievement,
+    AchievementVersion,
+    Completer,
+    FacetKeys,
+    FundedProject,
+)
 from kechuang.achievements.workflow import ACHIEVEMENT_WORKFLOW
 from kechuang.core.bulk import insert_objects
 from kechuang.core.files import DOCUMENTS, attachment_store
@@ -277,3 +284,12 @@ def achievements_bulk_create(*, by, records: list[tuple[Achievement, list[tuple[
     audit_record("achievement.bulk_created", by=by, changes={"count": created, "source": source_label,
                                                             "status": status})
     return created
+
+
+@transaction.atomic
+def funded_projects_create(*, by, projects: list[FundedProject]) -> int:
+    """The bureau loads funded projects (validated by the importer) in one transaction."""
+    FundedProject.objects.bulk_create(projects)
+    audit_record("funded_project.imported", by=by, changes={"count": len(projects),
+                                                             "references": [p.reference for p in projects[:50]]})
+    return len(projects)

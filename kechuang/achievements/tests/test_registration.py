@@ -33,3 +33,31 @@ def test_a_funded_result_names_a_project_of_its_own_organisation(world):
     assert "funded_project" in error.value.message_dict
     with pytest.raises(ValidationError):
         make_achievement(world, source=AchievementSource.FUNDED, funded_project=None)
+
+
+def test_the_bureau_loads_funded_projects_from_excel(world, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from kechuang.achievements.importers import import_funded_projects
+
+    def sheet(rows):
+        workbook = Workbook()
+        workbook.active.append(["项目编号", "项目名称", "承担单位统一社会信用代码", "计划类别", "立项年度",
+                                "资助金额（万元）"])
+        for row in rows:
+            workbook.active.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return SimpleUploadedFile("projects.xlsx", buffer.getvalue())
+
+    good = ["P-100", "高镍正极材料", world.orgs.institute.uscc, "市重点研发专项", 2025, 200]
+    result = import_funded_projects(uploaded=sheet([good]), by=world.users.bureau_officer, dry_run=False)
+    assert result.created == 1 and FundedProject.objects.get(reference="P-100").organization == world.orgs.institute
+    again = import_funded_projects(uploaded=sheet([good, ["P-101", "x", "91410100MA0000000X", "", 1800, None]]),
+                                   by=world.users.bureau_officer, dry_run=False)
+    assert {(e.row, e.column) for e in again.errors} == {
+        (2, "项目编号"), (3, "承担单位统一社会信用代码"), (3, "立项年度")}
+    assert FundedProject.objects.count() == 1

@@ -56,6 +56,8 @@ ACCESS_CASES = [
                denied={"public": 302}),
     AccessCase("core:import", args=lambda w: ["demands"], allowed={"org_admin": 200, "bureau_officer": 200},
                denied={"public": 302, "institute_user": 404, "expert": 404}),
+    AccessCase("core:import", args=lambda w: ["funded-projects"], allowed={"bureau_officer": 200},
+               denied={"institute_user": 404, "broker": 404}),
     AccessCase("core:import_template", args=lambda w: ["achievements"], allowed={"institute_user": 200},
                denied={"public": 302}),
     AccessCase("core:import_template", args=lambda w: ["demands"], allowed={"org_admin": 200},
