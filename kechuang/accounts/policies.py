@@ -1,5 +1,5 @@
 """Who may do what with accounts and organisations. `docs/roles.md` is the matrix of these
-rules, and kechuang/accounts/tests/test_roles_matrix.py checks each of its cells."""
+rules, and tests/test_roles_matrix.py checks each of its cells."""
 
 from django.db.models import Q
 
