@@ -270,6 +270,8 @@ def achievements_bulk_create(*, by, records: list[tuple[Achievement, list[tuple[
             if getattr(by, "is_authenticated", False):
                 achievement.created_by = by
             achievements.append(achievement)
+        if status == Status.PUBLISHED:
+            ACHIEVEMENT_INDEX.prepare_bulk(achievements)
         insert_objects(achievements)
         insert_objects([
             Completer(achievement=achievement, order=position, name=name[:60], role=role[:60])
@@ -277,7 +279,7 @@ def achievements_bulk_create(*, by, records: list[tuple[Achievement, list[tuple[
             for position, (name, role) in enumerate(completers, start=1)
         ])
         if status == Status.PUBLISHED:
-            ACHIEVEMENT_INDEX.store([(achievement.pk, achievement.search_tokens) for achievement in achievements])
+            ACHIEVEMENT_INDEX.store_bulk(achievements)
         created += len(achievements)
         if progress:
             progress(created, len(records))

@@ -68,6 +68,16 @@ def highlight(text: str, words: list[str], *, limit: int | None = None) -> str:
     return mark_safe(escaped)
 
 
+def tsvector_literal(tokens: str) -> str:
+    """PostgreSQL tsvector input for space-separated tokens, with their positions, so that bulk
+    inserts carry the vector without running the text-search parser row by row."""
+    positions: dict[str, list[int]] = {}
+    for position, word in enumerate(tokens.split(), start=1):
+        positions.setdefault(word, []).append(min(position, 16383))
+    return " ".join("'" + word.replace("\\", "\\\\").replace("'", "''") + "':" + ",".join(map(str, spots[:256]))
+                    for word, spots in positions.items())
+
+
 def tsquery_text(words: list[str]) -> str:
     """PostgreSQL tsquery input matching any of the words, each quoted as a literal lexeme."""
     return " | ".join("'" + word.replace("\\", "").replace("'", "''") + "'" for word in words)
@@ -116,6 +126,17 @@ class SearchIndex:
                     f"UPDATE {self.table} SET search_vector = to_tsvector('simple', search_tokens) WHERE id = ANY(%s)",
                     [[pk for pk, _tokens in rows]],
                 )
+
+    def prepare_bulk(self, objects) -> None:
+        """Before a bulk insert: on PostgreSQL the vectors go in with the rows."""
+        if self.vendor() == "postgresql":
+            for instance in objects:
+                instance.search_vector = tsvector_literal(instance.search_tokens)
+
+    def store_bulk(self, objects) -> None:
+        """After a bulk insert: on SQLite the FTS table gets the rows."""
+        if self.vendor() == "sqlite":
+            self.store([(instance.pk, instance.search_tokens) for instance in objects])
 
     def remove(self, pk: int) -> None:
         if self.vendor() == "sqlite":

@@ -218,9 +218,11 @@ def demands_bulk_publish(*, by, demands: list[Demand], source_label: str, status
             demand.set_facet_keys()
             demand.district = demand.district or demand.owner.district
             demand.created_by = by if getattr(by, "is_authenticated", False) else None
+        if status in INDEXED:
+            DEMAND_INDEX.prepare_bulk(chunk)
         insert_objects(chunk)
         if status in INDEXED:
-            DEMAND_INDEX.store([(demand.pk, demand.search_tokens) for demand in chunk])
+            DEMAND_INDEX.store_bulk(chunk)
         created += len(chunk)
         if progress:
             progress(created, len(demands))
