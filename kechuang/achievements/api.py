@@ -1,7 +1,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -11,6 +11,7 @@ from kechuang.achievements import policies, selectors, services
 from kechuang.achievements.choices import AchievementForm, TransferMode
 from kechuang.achievements.importers import import_achievements
 from kechuang.core.models import IndustryChain, IndustryClass, ReadinessLevel, TechField
+from kechuang.core.reference import reference_by_code
 
 router = Router(tags=["achievements"])
 
@@ -94,18 +95,10 @@ def achievement_out(user, achievement) -> dict:
 
 
 def service_data(payload: AchievementIn) -> dict:
-    def by_code(model, code, label):
-        if code is None:
-            return None
-        item = model.objects.filter(code=code).first()
-        if item is None:
-            raise ValidationError({label: [f"unknown code {code}"]})
-        return item
-
     data = payload.dict(exclude={"completers", "patent_numbers"})
-    data["tech_field"] = by_code(TechField, payload.tech_field, "tech_field")
-    data["industry"] = by_code(IndustryClass, payload.industry, "industry")
-    data["chain"] = by_code(IndustryChain, payload.chain, "chain")
+    data["tech_field"] = reference_by_code(TechField, payload.tech_field, "tech_field")
+    data["industry"] = reference_by_code(IndustryClass, payload.industry, "industry")
+    data["chain"] = reference_by_code(IndustryChain, payload.chain, "chain")
     data["readiness"] = (ReadinessLevel.objects.filter(level=payload.readiness).first()
                          if payload.readiness is not None else None)
     data["patent_numbers"] = "\n".join(payload.patent_numbers)

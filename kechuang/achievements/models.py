@@ -8,8 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.accounts.models import Organization
 from kechuang.achievements.choices import AchievementForm, AchievementSource, AchievementStatus, TransferMode
 from kechuang.core.fields import ChoiceSetField
-from kechuang.core.masking import mask_mobile
-from kechuang.core.models import EncryptedTextField, IndustryChain, IndustryClass, ReadinessLevel, TechField
+from kechuang.core.models import (
+    EncryptedTextField,
+    IndustryChain,
+    IndustryClass,
+    LibraryRecordMixin,
+    ReadinessLevel,
+    TechField,
+)
 from kechuang.core.search import SearchIndex
 
 
@@ -35,7 +41,7 @@ class FundedProject(models.Model):
         return f"{self.reference} {self.title}"
 
 
-class Achievement(models.Model):
+class Achievement(LibraryRecordMixin, models.Model):
     name = models.CharField(_("name"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500)
     description = models.TextField(_("full description"), blank=True)
@@ -105,15 +111,6 @@ class Achievement(models.Model):
         self.facet_section = keys.section.get(self.industry_id, "")
         self.facet_district = keys.district_of(self.owner_id)
         self.facet_trl = keys.level.get(self.readiness_id)
-
-    @property
-    def contact_phone_masked(self):
-        return mask_mobile(self.contact_phone)
-
-    @property
-    def keyword_list(self) -> list[str]:
-        return [word for word in self.keywords.replace("，", ",").replace("、", ",").replace(" ", ",").split(",")
-                if word]
 
     @property
     def patent_number_list(self) -> list[str]:

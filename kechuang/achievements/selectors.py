@@ -3,7 +3,6 @@
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -19,14 +18,14 @@ from kechuang.achievements.policies import (
 )
 from kechuang.core.fields import contains_choice
 from kechuang.core.models import District, IndustryChain, IndustryClass, ReadinessLevel, TechField
-from kechuang.core.search import RELEVANCE_LIMIT, query_words, search_page
+from kechuang.core.search import RELEVANCE_LIMIT, QueryParams, parse_decimal, query_words, search_page
 
 PAGE_SIZE = 20
 DATE_RANGES = {"30d": (_("Last 30 days"), 30), "1y": (_("Last year"), 365), "3y": (_("Last 3 years"), 3 * 365)}
 
 
 @dataclass
-class SearchParams:
+class SearchParams(QueryParams):
     query: str = ""
     tech_field: str = ""
     industry: str = ""
@@ -41,9 +40,6 @@ class SearchParams:
     sort: str = ""
     page: str = "1"
 
-    @classmethod
-    def from_query(cls, params) -> "SearchParams":
-        return cls(**{name: (params.get(name) or "").strip() for name in cls.__dataclass_fields__})
 
 
 @dataclass
@@ -52,13 +48,6 @@ class SearchResult:
     words: list[str]
     facets: dict = field(default_factory=dict)
     truncated: bool = False
-
-
-def _decimal(value):
-    try:
-        return Decimal(value) if value else None
-    except InvalidOperation:
-        return None
 
 
 def apply_filters(queryset, params: SearchParams):
@@ -76,7 +65,7 @@ def apply_filters(queryset, params: SearchParams):
         queryset = queryset.filter(form=params.form)
     if params.transfer_mode in TransferMode.values:
         queryset = queryset.filter(**contains_choice("transfer_modes", params.transfer_mode))
-    price_min, price_max = _decimal(params.price_min), _decimal(params.price_max)
+    price_min, price_max = parse_decimal(params.price_min), parse_decimal(params.price_max)
     if price_min is not None:
         queryset = queryset.filter(price__gte=price_min, price_negotiable=False)
     if price_max is not None:

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.crypto import sm3_hex, sm4_decrypt, sm4_encrypt
+from kechuang.core.masking import mask_mobile
 
 GENESIS_HASH = "0" * 64
 
@@ -256,3 +257,16 @@ class ReadinessLevel(models.Model):
 
     def __str__(self):
         return f"TRL {self.level} {self.name}"
+
+
+class LibraryRecordMixin:
+    """What the achievement and demand records share: keyword lists and masked contacts."""
+
+    @property
+    def keyword_list(self) -> list[str]:
+        text = self.keywords.replace("，", ",").replace("、", ",").replace(" ", ",")
+        return [word for word in text.split(",") if word]
+
+    @property
+    def contact_phone_masked(self) -> str:
+        return mask_mobile(self.contact_phone)

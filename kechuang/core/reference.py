@@ -1,5 +1,6 @@
 """The reference-data tables that bureau admins edit, by URL key."""
 
+from django.core.exceptions import ValidationError
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -25,3 +26,13 @@ TABLE_TITLES = {
 def reference_form_class(table: str):
     model, fields = REFERENCE_TABLES[table]
     return modelform_factory(model, fields=fields)
+
+
+def reference_by_code(model, code: str | None, field_name: str):
+    """The reference row with this code (API payloads name reference data by code)."""
+    if code is None:
+        return None
+    item = model.objects.filter(code=code).first()
+    if item is None:
+        raise ValidationError({field_name: [_("Unknown code: %(code)s") % {"code": code}]})
+    return item

@@ -15,6 +15,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 import rjieba
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -213,3 +214,19 @@ def search_page(queryset, index: SearchIndex, query: str, *, sort: str = "", pag
     objects = queryset.model.objects.select_related(*related).in_bulk(page.object_list)
     page.object_list = [objects[pk] for pk in page.object_list]
     return SearchPage(page, words, rows, truncated)
+
+
+class QueryParams:
+    """Mixin for the dataclasses of a portal's query-string parameters (all text)."""
+
+    @classmethod
+    def from_query(cls, params):
+        return cls(**{name: (params.get(name) or "").strip() for name in cls.__dataclass_fields__})
+
+
+def parse_decimal(value: str) -> Decimal | None:
+    """A number typed into a filter box, or None when it is empty or not a number."""
+    try:
+        return Decimal(value) if value else None
+    except InvalidOperation:
+        return None

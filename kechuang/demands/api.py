@@ -1,13 +1,14 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from kechuang.accounts.authentication import OPTIONAL
 from kechuang.core.models import District, IndustryChain, IndustryClass, TechField
+from kechuang.core.reference import reference_by_code
 from kechuang.demands import policies, selectors, services
 from kechuang.demands.choices import CooperationMode
 from kechuang.demands.importers import import_demands
@@ -93,18 +94,10 @@ def demand_out(user, demand) -> dict:
 
 
 def service_data(payload: DemandIn) -> dict:
-    def by_code(model, code, label):
-        if code is None:
-            return None
-        item = model.objects.filter(code=code).first()
-        if item is None:
-            raise ValidationError({label: [f"unknown code {code}"]})
-        return item
-
     data = payload.dict()
     for key, model in (("industry", IndustryClass), ("tech_field", TechField), ("chain", IndustryChain),
                        ("district", District)):
-        data[key] = by_code(model, data[key], key)
+        data[key] = reference_by_code(model, data[key], key)
     data["cooperation_modes"] = [str(mode) for mode in payload.cooperation_modes]
     return data
 

@@ -7,13 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.models import Organization
 from kechuang.core.fields import ChoiceSetField
-from kechuang.core.masking import mask_mobile
-from kechuang.core.models import District, EncryptedTextField, IndustryChain, IndustryClass, TechField
+from kechuang.core.models import (
+    District,
+    EncryptedTextField,
+    IndustryChain,
+    IndustryClass,
+    LibraryRecordMixin,
+    TechField,
+)
 from kechuang.core.search import SearchIndex
 from kechuang.demands.choices import CooperationMode, DemandStatus
 
 
-class Demand(models.Model):
+class Demand(LibraryRecordMixin, models.Model):
     title = models.CharField(_("title"), max_length=200)
     public_summary = models.CharField(_("public summary"), max_length=500,
                                       help_text=_("Shown to everyone, also when the details are confidential."))
@@ -73,15 +79,6 @@ class Demand(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def contact_phone_masked(self):
-        return mask_mobile(self.contact_phone)
-
-    @property
-    def keyword_list(self) -> list[str]:
-        return [word for word in self.keywords.replace("，", ",").replace("、", ",").replace(" ", ",").split(",")
-                if word]
 
     def set_facet_keys(self) -> None:
         field, industry = self.tech_field, self.industry

@@ -3,13 +3,12 @@
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from kechuang.core.models import District, IndustryChain, IndustryClass, TechField
-from kechuang.core.search import RELEVANCE_LIMIT, query_words, search_page
+from kechuang.core.search import RELEVANCE_LIMIT, QueryParams, parse_decimal, query_words, search_page
 from kechuang.demands.choices import PUBLIC_STATUSES, CooperationMode, DemandStatus
 from kechuang.demands.models import DEMAND_INDEX, Demand
 from kechuang.demands.policies import demands_visible_to, is_library_reviewer
@@ -20,7 +19,7 @@ FACET_COLUMNS = ("facet_field", "facet_section", "chain_id", "district_id")
 
 
 @dataclass
-class DemandSearchParams:
+class DemandSearchParams(QueryParams):
     query: str = ""
     tech_field: str = ""
     industry: str = ""
@@ -34,9 +33,6 @@ class DemandSearchParams:
     sort: str = ""
     page: str = "1"
 
-    @classmethod
-    def from_query(cls, params) -> "DemandSearchParams":
-        return cls(**{name: (params.get(name) or "").strip() for name in cls.__dataclass_fields__})
 
 
 @dataclass
@@ -45,13 +41,6 @@ class DemandSearchResult:
     words: list[str]
     facets: dict = field(default_factory=dict)
     truncated: bool = False
-
-
-def _decimal(value):
-    try:
-        return Decimal(value) if value else None
-    except InvalidOperation:
-        return None
 
 
 def apply_filters(queryset, params: DemandSearchParams):
@@ -65,7 +54,7 @@ def apply_filters(queryset, params: DemandSearchParams):
         queryset = queryset.filter(district__code=params.district)
     if params.cooperation in CooperationMode.values:
         queryset = queryset.filter(cooperation_modes__contains=f",{params.cooperation},")
-    budget_min, budget_max = _decimal(params.budget_min), _decimal(params.budget_max)
+    budget_min, budget_max = parse_decimal(params.budget_min), parse_decimal(params.budget_max)
     if budget_min is not None:  # demands that may pay at least this much
         queryset = queryset.filter(Q(budget_max__gte=budget_min)
                                    | Q(budget_max__isnull=True, budget_min__gte=budget_min))
