@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from kechuang.accounts import forms, policies, selectors, services
 from kechuang.accounts.choices import OrganizationKind, OrganizationStatus, OrgRole, PlatformRole
-from kechuang.accounts.models import Organization
 from kechuang.core.errors import DomainError
 from kechuang.core.files import attachments_of
 from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
@@ -131,7 +130,7 @@ def organization_resubmit(request, pk):
     organization = get_object_or_404(policies.organizations_visible_to(request.user), pk=pk)
     if not policies.can_resubmit_organization(request.user, organization):
         raise Http404
-    form = forms.ResubmitForm(request.POST or None, instance=Organization.objects.get(pk=pk))
+    form = forms.ResubmitForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_resubmit(organization=organization, by=request.user, changes={

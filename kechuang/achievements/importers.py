@@ -19,7 +19,7 @@ from kechuang.core.importing import (
     read_sheet,
 )
 from kechuang.core.models import IndustryChain, IndustryClass, ReadinessLevel, TechField
-from kechuang.core.validators import normalize_mobile, normalize_patent_number, validate_mobile, validate_patent_number
+from kechuang.core.validators import normalize_patent_number, validate_patent_number
 
 
 def _tech_fields():
@@ -54,7 +54,7 @@ def achievement_spec() -> ImportSpec:
         Column("price_negotiable", "价格面议", kind="bool", options=bool_options, note="是 或 否；不填视为面议"),
         Column("funded_project", "资助项目编号", max_length=40, note="财政资助项目成果填写项目编号"),
         Column("contact_name", "联系人", max_length=60),
-        Column("contact_phone", "联系电话", max_length=20, note="11位手机号"),
+        Column("contact_phone", "联系电话", kind="mobile", note="11位手机号"),
         Column("completers", "完成人", note="按排名，以、分隔；角色写在冒号后，如 张三:负责人、李四", width=30),
     ])
 
@@ -125,13 +125,6 @@ def import_achievements(*, uploaded, by, dry_run: bool, progress=None) -> Import
         negotiable = values["price_negotiable"] if values["price_negotiable"] is not None else values["price"] is None
         if not negotiable and values["price"] is None:
             error("price", _("Give an asking price or mark the price as negotiable."))
-        phone = ""
-        if values["contact_phone"]:
-            try:
-                validate_mobile(values["contact_phone"])
-                phone = normalize_mobile(values["contact_phone"])
-            except ValidationError as problem:
-                error("contact_phone", " ".join(problem.messages))
         if result.errors:
             continue  # keep checking the other rows, but build nothing more
         achievement = Achievement(
@@ -140,7 +133,8 @@ def import_achievements(*, uploaded, by, dry_run: bool, progress=None) -> Import
             industry=values["industry"], chain=values["chain"], readiness=values["readiness"],
             patent_numbers="\n".join(patents), transfer_modes=values["transfer_modes"], price=values["price"],
             price_negotiable=negotiable, source=AchievementSource.FUNDED if project else AchievementSource.IMPORT,
-            funded_project=project, contact_name=values["contact_name"] or "", contact_phone=phone,
+            funded_project=project, contact_name=values["contact_name"] or "",
+            contact_phone=values["contact_phone"] or "",
         )
         achievement.set_facet_keys(keys)
         records.append((achievement, _completers(values["completers"])))

@@ -18,7 +18,14 @@ from kechuang.achievements.policies import (
 )
 from kechuang.core.fields import contains_choice
 from kechuang.core.models import District, IndustryChain, IndustryClass, ReadinessLevel, TechField
-from kechuang.core.search import RELEVANCE_LIMIT, QueryParams, parse_decimal, query_words, search_page
+from kechuang.core.search import (
+    RELEVANCE_LIMIT,
+    QueryParams,
+    filter_reference_facets,
+    parse_decimal,
+    query_words,
+    search_page,
+)
 
 PAGE_SIZE = 20
 DATE_RANGES = {"30d": (_("Last 30 days"), 30), "1y": (_("Last year"), 365), "3y": (_("Last 3 years"), 3 * 365)}
@@ -51,12 +58,7 @@ class SearchResult:
 
 
 def apply_filters(queryset, params: SearchParams):
-    if params.tech_field:
-        queryset = queryset.filter(Q(facet_field=params.tech_field) | Q(tech_field__code=params.tech_field))
-    if params.industry:
-        queryset = queryset.filter(Q(facet_section=params.industry) | Q(industry__code=params.industry))
-    if params.chain:
-        queryset = queryset.filter(chain__code=params.chain)
+    queryset = filter_reference_facets(queryset, params)
     if params.district:
         queryset = queryset.filter(facet_district=params.district)
     if params.readiness.isdigit():

@@ -27,6 +27,7 @@ from python_calamine import CalamineWorkbook
 
 from kechuang.core.excel import neutralise
 from kechuang.core.files import SPREADSHEETS, inspect_upload
+from kechuang.core.validators import normalize_mobile, validate_mobile
 
 YES, NO = "是", "否"
 LIST_SEPARATORS = ("、", "；", ";", ",", "，", "\n")
@@ -39,7 +40,7 @@ class Column:
     header: str
     required: bool = False
     note: str = ""
-    kind: str = "text"  # text, decimal, date, bool, choice, choices
+    kind: str = "text"  # text, mobile, decimal, date, bool, choice, choices
     max_length: int | None = None
     options: Callable[[], list[tuple[str, object]]] | None = None  # (label in the sheet, value)
     width: int = 18
@@ -92,6 +93,9 @@ class Column:
                         raise ValidationError(_("“%(value)s” is not one of the listed options.") % {"value": part})
                     values.append(lookup[part])
             return values
+        if self.kind == "mobile":
+            validate_mobile(text)
+            return normalize_mobile(text)
         if self.max_length and len(text) > self.max_length:
             raise ValidationError(_("At most %(count)d characters.") % {"count": self.max_length})
         return text

@@ -21,7 +21,7 @@ import rjieba
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.safestring import mark_safe
 
 STOP_WORDS = frozenset({
@@ -214,6 +214,18 @@ def search_page(queryset, index: SearchIndex, query: str, *, sort: str = "", pag
     objects = queryset.model.objects.select_related(*related).in_bulk(page.object_list)
     page.object_list = [objects[pk] for pk in page.object_list]
     return SearchPage(page, words, rows, truncated)
+
+
+def filter_reference_facets(queryset, params):
+    """The facets both libraries share: high-tech field and industry (a top-level code matches
+    its children through the copied facet keys) and industry chain."""
+    if params.tech_field:
+        queryset = queryset.filter(Q(facet_field=params.tech_field) | Q(tech_field__code=params.tech_field))
+    if params.industry:
+        queryset = queryset.filter(Q(facet_section=params.industry) | Q(industry__code=params.industry))
+    if params.chain:
+        queryset = queryset.filter(chain__code=params.chain)
+    return queryset
 
 
 class QueryParams:

@@ -2,14 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from kechuang.accounts.choices import OrganizationKind
 from kechuang.accounts.models import Organization
 from kechuang.core.importing import Column, ImportSpec, RowError, bool_options, option_lookup, read_sheet
 from kechuang.core.models import District, IndustryChain, IndustryClass, TechField
-from kechuang.core.validators import normalize_mobile, validate_mobile
 from kechuang.demands.choices import CooperationMode, DemandStatus
 from kechuang.demands.models import Demand
 from kechuang.demands.services import demands_bulk_publish
@@ -39,7 +37,7 @@ def demand_spec() -> ImportSpec:
             (str(label), value) for value, label in CooperationMode.choices]),
         Column("confidential", "详情保密", kind="bool", options=bool_options, note="是 或 否；不填视为否"),
         Column("contact_name", "联系人", max_length=60),
-        Column("contact_phone", "联系电话", max_length=20, note="11位手机号"),
+        Column("contact_phone", "联系电话", kind="mobile", note="11位手机号"),
     ])
 
 
@@ -79,13 +77,6 @@ def import_demands(*, uploaded, by, dry_run: bool, progress=None) -> ImportResul
         low, high = values["budget_min"], values["budget_max"]
         if low is not None and high is not None and low > high:
             error("budget_max", _("The upper end of the budget is below the lower end."))
-        phone = ""
-        if values["contact_phone"]:
-            try:
-                validate_mobile(values["contact_phone"])
-                phone = normalize_mobile(values["contact_phone"])
-            except ValidationError as problem:
-                error("contact_phone", " ".join(problem.messages))
         if result.errors:
             continue
         demands.append(Demand(
@@ -93,7 +84,8 @@ def import_demands(*, uploaded, by, dry_run: bool, progress=None) -> ImportResul
             keywords=values["keywords"] or "", owner=owner, industry=values["industry"],
             tech_field=values["tech_field"], chain=values["chain"], district=values["district"], budget_min=low,
             budget_max=high, deadline=values["deadline"], cooperation_modes=values["cooperation_modes"],
-            confidential=bool(values["confidential"]), contact_name=values["contact_name"] or "", contact_phone=phone,
+            confidential=bool(values["confidential"]), contact_name=values["contact_name"] or "",
+            contact_phone=values["contact_phone"] or "",
         ))
     result.preview = [{"row": number, "name": values["title"]} for number, values in parsed.rows[:20]]
     if result.errors or dry_run:

@@ -8,7 +8,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from kechuang.core.models import District, IndustryChain, IndustryClass, TechField
-from kechuang.core.search import RELEVANCE_LIMIT, QueryParams, parse_decimal, query_words, search_page
+from kechuang.core.search import (
+    RELEVANCE_LIMIT,
+    QueryParams,
+    filter_reference_facets,
+    parse_decimal,
+    query_words,
+    search_page,
+)
 from kechuang.demands.choices import PUBLIC_STATUSES, CooperationMode, DemandStatus
 from kechuang.demands.models import DEMAND_INDEX, Demand
 from kechuang.demands.policies import demands_visible_to, is_library_reviewer
@@ -44,12 +51,7 @@ class DemandSearchResult:
 
 
 def apply_filters(queryset, params: DemandSearchParams):
-    if params.tech_field:
-        queryset = queryset.filter(Q(facet_field=params.tech_field) | Q(tech_field__code=params.tech_field))
-    if params.industry:
-        queryset = queryset.filter(Q(facet_section=params.industry) | Q(industry__code=params.industry))
-    if params.chain:
-        queryset = queryset.filter(chain__code=params.chain)
+    queryset = filter_reference_facets(queryset, params)
     if params.district:
         queryset = queryset.filter(district__code=params.district)
     if params.cooperation in CooperationMode.values:
