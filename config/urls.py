@@ -7,5 +7,7 @@ urlpatterns = [
     path("", include("kechuang.accounts.urls")),
     path("", include("kechuang.achievements.urls")),
     path("", include("kechuang.demands.urls")),
+    path("", include("kechuang.experts.urls")),
+    path("", include("kechuang.matching.urls")),
     path("api/v1/", api.urls),
 ]

@@ -2,10 +2,11 @@
 
 from django.db.models import Q
 
+from kechuang.accounts.choices import PlatformRole
 from kechuang.accounts.policies import is_library_reviewer, is_member_of, verified_organization
 from kechuang.achievements.choices import AchievementStatus as Status
 from kechuang.achievements.models import Achievement, FundedProject
-from kechuang.achievements.workflow import ACHIEVEMENT_WORKFLOW, EDITABLE
+from kechuang.achievements.workflow import ACHIEVEMENT_WORKFLOW, EDITABLE, INDEXED
 
 
 def is_owner_member(user, achievement) -> bool:
@@ -87,3 +88,10 @@ def can_import_achievements(user) -> bool:
     """Members of verified organisations import their own records (to be reviewed); the bureau
     imports for any organisation, naming each row's owner by its credit code."""
     return can_create_achievement(user) or (user.is_authenticated and user.is_bureau_staff)
+
+
+def can_view_matches(user, achievement) -> bool:
+    """The demands a published achievement could serve (kechuang.matching): its owner, the
+    bureau, brokers."""
+    return achievement.status in INDEXED and (is_member_of(user, achievement.owner_id) or (
+        user.is_authenticated and (user.is_bureau_staff or user.has_role(PlatformRole.BROKER))))

@@ -40,6 +40,7 @@ def detail(request, pk):
         "can_submit": policies.can_submit_achievement(user, achievement),
         "can_review": policies.can_review_achievement(user, achievement),
         "can_withdraw": policies.can_withdraw_achievement(user, achievement),
+        "can_view_matches": policies.can_view_matches(user, achievement),
         "can_reopen": policies.can_reopen_achievement(user, achievement),
         "can_view_history": policies.can_view_history(user, achievement),
         "return_form": forms.ReturnForm(),

@@ -7,9 +7,10 @@ from kechuang.core.selectors import unread_notification_count
 
 
 def _main_entries(user):
-    entries = [(_("Achievements"), "achievements:portal"), (_("Demands"), "demands:portal")]
+    entries = [(_("Achievements"), "achievements:portal"), (_("Demands"), "demands:portal"),
+               (_("Find a solution"), "matching:find_solution")]
     if user.is_authenticated:
-        entries.append((_("My organisation"), "accounts:my_organization"))
+        entries += [(_("Matchmaking"), "matching:cases"), (_("My organisation"), "accounts:my_organization")]
     return entries
 
 
@@ -23,9 +24,16 @@ def _management_entries(user):
     if user.is_bureau_staff or user.has_role("broker") or _is_transfer_member(user):
         entries += [(_("Achievements to review"), "achievements:review_queue"),
                     (_("Demands to review"), "demands:review_queue")]
+    if user.has_role("broker"):
+        entries.append((_("Broker work queue"), "matching:broker_queue"))
+    if user.has_role("expert"):
+        entries.append((_("My expert profile"), "experts:edit_own", "expert"))
+    if user.has_role("broker"):
+        entries.append((_("My broker profile"), "experts:edit_own", "broker"))
     if user.is_bureau_staff:
         entries += [(_("Registration of funded results"), "achievements:registration_report"),
-                    (_("Open-challenge list candidates"), "demands:challenge_candidates")]
+                    (_("Open-challenge list candidates"), "demands:challenge_candidates"),
+                    (_("Matching overview"), "matching:overview")]
     if user.is_bureau_admin:
         entries += [(_("Users and roles"), "accounts:user_list"), (_("Reference data"), "core:reference_index"),
                     (_("Audit log"), "core:audit_log")]
@@ -38,8 +46,11 @@ def _is_transfer_member(user):
 
 
 def _links(request, entries):
-    return [{"label": label, "url": reverse(name), "active": request.path.startswith(reverse(name))}
-            for label, name in entries]
+    links = []
+    for label, name, *args in entries:
+        url = reverse(name, args=args)
+        links.append({"label": label, "url": url, "active": request.path.startswith(url)})
+    return links
 
 
 def navigation(request):

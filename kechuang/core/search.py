@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 import rjieba
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils.safestring import mark_safe
 
@@ -33,6 +33,23 @@ STOP_WORDS = frozenset({
     "are",
 })
 WORD = re.compile(r"\w", re.UNICODE)
+
+
+_index_listeners: list = []
+
+
+def on_index_change(listener) -> None:
+    """Registers `listener(table, pks)`, called after a commit that changed the search index of
+    some rows of `table`; the matching index follows the libraries this way without the
+    libraries importing it."""
+    if listener not in _index_listeners:
+        _index_listeners.append(listener)
+
+
+def notify_index_change(table: str, pks) -> None:
+    pks = sorted({int(pk) for pk in pks})
+    if pks and _index_listeners:
+        transaction.on_commit(lambda: [listener(table, pks) for listener in _index_listeners])
 
 
 def normalise(text: str) -> str:
@@ -118,6 +135,7 @@ class SearchIndex:
         """Writes (id, tokens) pairs to the index; the caller has saved the same `search_tokens`."""
         if not rows:
             return
+        notify_index_change(self.table, [pk for pk, _tokens in rows])
         with connection.cursor() as cursor:
             if self.vendor() == "sqlite":
                 cursor.executemany(f"DELETE FROM {self.fts_table} WHERE rowid = %s", [(pk,) for pk, _ in rows])
@@ -138,8 +156,11 @@ class SearchIndex:
         """After a bulk insert: on SQLite the FTS table gets the rows."""
         if self.vendor() == "sqlite":
             self.store([(instance.pk, instance.search_tokens) for instance in objects])
+        else:
+            notify_index_change(self.table, [instance.pk for instance in objects])
 
     def remove(self, pk: int) -> None:
+        notify_index_change(self.table, [pk])
         if self.vendor() == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {self.fts_table} WHERE rowid = %s", [pk])

@@ -13,8 +13,8 @@ class DemandEditForm(forms.ModelForm):
     class Meta:
         model = Demand
         fields = ["title", "public_summary", "description", "keywords", "tech_field", "industry", "chain",
-                  "district", "budget_min", "budget_max", "deadline", "cooperation_modes", "confidential",
-                  "contact_name", "contact_phone"]
+                  "district", "readiness_needed", "budget_min", "budget_max", "deadline", "cooperation_modes",
+                  "confidential", "contact_name", "contact_phone"]
         widgets = {
             "public_summary": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 8}),

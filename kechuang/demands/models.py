@@ -13,6 +13,7 @@ from kechuang.core.models import (
     IndustryChain,
     IndustryClass,
     LibraryRecordMixin,
+    ReadinessLevel,
     TechField,
 )
 from kechuang.core.search import SearchIndex
@@ -36,6 +37,9 @@ class Demand(LibraryRecordMixin, models.Model):
                               verbose_name=_("industry chain"))
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT,
                                  verbose_name=_("district"))
+    readiness_needed = models.ForeignKey(ReadinessLevel, null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+", verbose_name=_("readiness needed"),
+                                         help_text=_("The least technology readiness level the enterprise can use."))
     budget_min = models.DecimalField(_("budget from (10,000 yuan)"), max_digits=12, decimal_places=2, null=True,
                                      blank=True, validators=[MinValueValidator(0)])
     budget_max = models.DecimalField(_("budget up to (10,000 yuan)"), max_digits=12, decimal_places=2, null=True,

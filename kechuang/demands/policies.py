@@ -7,7 +7,7 @@ from kechuang.accounts.policies import is_library_reviewer, is_member_of, verifi
 from kechuang.demands.choices import PUBLIC_STATUSES
 from kechuang.demands.choices import DemandStatus as Status
 from kechuang.demands.models import Demand
-from kechuang.demands.workflow import DEMAND_WORKFLOW, EDITABLE
+from kechuang.demands.workflow import DEMAND_WORKFLOW, EDITABLE, INDEXED
 
 INSTITUTION_KINDS = frozenset({OrganizationKind.UNIVERSITY, OrganizationKind.INSTITUTE, OrganizationKind.TRANSFER,
                                OrganizationKind.HOSPITAL})
@@ -88,3 +88,9 @@ def can_view_demand_files(user, demand) -> bool:
 
 def can_import_demands(user) -> bool:
     return can_create_demand(user) or (user.is_authenticated and user.is_bureau_staff)
+
+
+def can_view_matches(user, demand) -> bool:
+    """The matching page of a demand (kechuang.matching): its enterprise, the bureau, brokers."""
+    return demand.status in INDEXED and (is_owner_member(user, demand) or (user.is_authenticated and (
+        user.is_bureau_staff or user.has_role(PlatformRole.BROKER))))

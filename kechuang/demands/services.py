@@ -21,7 +21,8 @@ from kechuang.demands.workflow import DEMAND_WORKFLOW, INDEXED
 
 EDITABLE_FIELDS = (
     "title", "public_summary", "description", "keywords", "industry", "tech_field", "chain", "district",
-    "budget_min", "budget_max", "deadline", "cooperation_modes", "confidential", "contact_name", "contact_phone",
+    "readiness_needed", "budget_min", "budget_max", "deadline", "cooperation_modes", "confidential", "contact_name",
+    "contact_phone",
 )
 
 

@@ -43,6 +43,7 @@ def detail(request, pk):
         "can_withdraw": policies.can_withdraw_demand(user, demand),
         "can_solve": policies.can_solve_demand(user, demand),
         "can_start_matchmaking": policies.can_start_matchmaking(user, demand),
+        "can_view_matches": policies.can_view_matches(user, demand),
         "can_mark": policies.can_mark_challenge_candidate(user, demand),
         "reason_form": forms.ReasonForm(), "attachment_form": DocumentUploadForm(),
         "cooperation_labels": [label for value, label in CooperationMode.choices if value in demand.cooperation_modes],

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from kechuang.experts import views
+
+app_name = "experts"
+
+urlpatterns = [
+    path("specialists/<int:pk>/", views.detail, name="detail"),
+    path("specialists/me/<slug:kind>/", views.edit_own, name="edit_own"),
+]

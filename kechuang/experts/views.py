@@ -1,0 +1,36 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from kechuang.core.policies import SIGNED_IN, view_policy
+from kechuang.core.web import add_service_errors, or_404
+from kechuang.experts import forms, policies, selectors, services
+from kechuang.experts.choices import SpecialistKind
+
+
+@view_policy(SIGNED_IN)
+def detail(request, pk):
+    profile = or_404(selectors.profile_get, request.user, pk)
+    return render(request, "experts/detail.html", {"profile": profile})
+
+
+@view_policy(policies.can_edit_own_profile, description="experts and brokers")
+def edit_own(request, kind):
+    if kind not in policies.specialist_kinds_of(request.user):
+        raise Http404
+    profile = selectors.own_profile(request.user, kind)
+    initial = {"display_name": request.user.display_name,
+               "district": getattr(request.user.organization, "district_id", None),
+               "employer": getattr(request.user.organization, "name", "")}
+    form = forms.ProfileForm(request.POST or None, instance=profile, initial=None if profile else initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.profile_save(by=request.user, kind=kind, data=form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("experts:detail", pk=profile.pk)
+    return render(request, "experts/edit.html", {"form": form, "kind_label": SpecialistKind(kind).label})

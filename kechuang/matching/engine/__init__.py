@@ -1,0 +1,12 @@
+"""The matching engine: plain Python and numpy, no Django, so that it can be tested, benchmarked
+and reused on its own. See docs/matching.md."""
+
+from .bm25 import Bm25Index
+from .encoders import Encoder, SentenceTransformerEncoder, UniversalSentenceEncoder
+from .matcher import SIGNAL_LABELS_ZH, SIGNALS, Explanation, Match, Matcher, Need, Record, Weights
+from .text import Tokenizer, normalise
+from .vectors import VectorIndex
+
+__all__ = ["SIGNALS", "SIGNAL_LABELS_ZH", "Bm25Index", "Encoder", "Explanation", "Match", "Matcher", "Need",
+           "Record", "SentenceTransformerEncoder", "Tokenizer", "UniversalSentenceEncoder", "VectorIndex",
+           "Weights", "normalise"]

@@ -1,0 +1,265 @@
+"""Hybrid matching: BM25 and dense-vector retrieval fused with structured signals.
+
+A need (a demand, or a problem typed in an enterprise's own words) is cut into terms and
+encoded. The best lexical and the best semantic candidates are pooled; each candidate gets
+
+    score = lexical * z(BM25) + semantic * z(cosine) + Σ signal weights
+
+where z() standardises a score over the pool, so that the two retrievers count alike whatever
+their scales, and the signals are the structured facts both records carry (same field, industry,
+chain, district; readiness; budget against price; freshness). The weights are tuned on the
+development data (docs/matching.md).
+
+Ranking says which candidates are best; it does not say whether the best is any good. That is
+`strength`: an absolute measure (share of the need's term weight the record covers, and cosine
+similarity), calibrated so that a "strong match" label means the record likely solves the need.
+"""
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+import numpy as np
+
+from .bm25 import Bm25Index, top_rows
+from .encoders import Encoder
+from .text import Tokenizer, bigrams
+from .vectors import VectorIndex
+
+SIGNALS = ("same_field", "same_industry", "same_chain", "same_district", "readiness", "budget", "freshness")
+
+SIGNAL_LABELS_ZH = {
+    "same_field": "技术领域相同", "same_industry": "所属行业相同", "same_chain": "同一产业链",
+    "same_district": "同一区县", "readiness": "成熟度满足需求", "budget": "价格在预算之内",
+    "freshness": "近期发布",
+}
+
+
+@dataclass
+class Weights:
+    lexical: float = 1.0
+    bigram: float = 0.75
+    semantic: float = 0.45
+    phrase_boost: float = 2.0
+    same_field: float = 0.3
+    same_industry: float = 0.15
+    same_chain: float = 0.15
+    same_district: float = 0.05
+    readiness: float = 0.2
+    budget: float = 0.2
+    freshness: float = 0.05
+    # strength = coverage_weight * lexical coverage + (1 - coverage_weight) * cosine
+    coverage_weight: float = 0.5
+    strong_threshold: float = 0.5
+    pool: int = 100
+
+
+@dataclass
+class Record:
+    id: str
+    text: str
+    title: str = ""
+    kind: str = "achievement"
+    keywords: list[str] = field(default_factory=list)
+    field: str | None = None
+    industry: str | None = None
+    chain: str | None = None
+    district: str | None = None
+    readiness: int | None = None
+    price: float | None = None
+    published: date | None = None
+
+    def searchable(self) -> str:
+        return "\n".join(part for part in (self.title, " ".join(self.keywords), self.text) if part)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["published"] = self.published.isoformat() if self.published else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Record":
+        data = dict(data)
+        if data.get("published"):
+            data["published"] = date.fromisoformat(data["published"])
+        return cls(**data)
+
+
+@dataclass
+class Need:
+    text: str
+    field: str | None = None
+    industry: str | None = None
+    chain: str | None = None
+    district: str | None = None
+    readiness: int | None = None      # the least readiness the need can use
+    budget: float | None = None       # the most it can pay
+    kinds: Sequence[str] | None = None
+    exclude: Sequence[str] = ()
+
+
+@dataclass
+class Explanation:
+    shared_terms: list[str]
+    matched_signals: list[str]
+    similarity: float
+    coverage: float
+
+    def text_zh(self) -> str:
+        parts = []
+        if self.shared_terms:
+            parts.append("共同关键词：" + "、".join(self.shared_terms))
+        if self.matched_signals:
+            parts.append("匹配条件：" + "、".join(SIGNAL_LABELS_ZH[s] for s in self.matched_signals))
+        parts.append(f"语义相似度 {self.similarity:.0%}")
+        return "；".join(parts) + "。"
+
+
+@dataclass
+class Match:
+    record: Record
+    score: float
+    strength: float
+    strong: bool
+    lexical: float
+    semantic: float
+    explanation: Explanation
+
+
+class Matcher:
+    def __init__(self, encoder: Encoder, tokenizer: Tokenizer | None = None, weights: Weights | None = None,
+                 today: date | None = None):
+        self.encoder = encoder
+        self.tokenizer = tokenizer or Tokenizer()
+        self.weights = weights or Weights()
+        self.today = today
+        self.records: dict[str, Record] = {}
+        self.lexical = Bm25Index()
+        self.character_pairs = Bm25Index()
+        self.vectors = VectorIndex(encoder.dimension)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    # -- updates ---------------------------------------------------------------------------
+    def add_many(self, records: Sequence[Record], vectors: np.ndarray | None = None,
+                 progress=None, batch_size: int = 256) -> None:
+        """Indexes records (replacing any with the same id); `vectors` skips the encoder when
+        they are known already. `progress(done, total)` is called after every batch."""
+        self.tokenizer.add_words(word for record in records for word in record.keywords)
+        documents, pairs = [], []
+        for start in range(0, len(records), batch_size):
+            batch = records[start:start + batch_size]
+            batch_vectors = (vectors[start:start + batch_size] if vectors is not None
+                             else self.encoder.encode([record.searchable() for record in batch]))
+            self.vectors.add_many([record.id for record in batch], batch_vectors)
+            for record in batch:
+                self.records[record.id] = record
+                documents.append((record.id, self.tokenizer.tokens(record.searchable())))
+                pairs.append((record.id, bigrams(record.searchable())))
+            if progress:
+                progress(min(start + batch_size, len(records)), len(records))
+        self.lexical.add_many(documents)
+        self.character_pairs.add_many(pairs)
+
+    def add(self, record: Record, vector: np.ndarray | None = None) -> None:
+        self.tokenizer.add_words(record.keywords)
+        if vector is None:
+            vector = self.encoder.encode([record.searchable()])[0]
+        self.records[record.id] = record
+        self.lexical.add(record.id, self.tokenizer.tokens(record.searchable()))
+        self.character_pairs.add(record.id, bigrams(record.searchable()))
+        self.vectors.add(record.id, vector)
+
+    def remove(self, record_id: str) -> bool:
+        self.vectors.remove(record_id)
+        self.lexical.remove(record_id)
+        self.character_pairs.remove(record_id)
+        return self.records.pop(record_id, None) is not None
+
+    def vector_of(self, record_id: str) -> np.ndarray | None:
+        return self.vectors.vector(record_id)
+
+    # -- queries ---------------------------------------------------------------------------
+    def match(self, need: Need, k: int = 10, query_vector: np.ndarray | None = None) -> list[Match]:
+        w = self.weights
+        terms = self.tokenizer.query_weights(need.text, w.phrase_boost)
+        if query_vector is None:
+            query_vector = self.encoder.encode([need.text])[0]
+        pool_size = max(w.pool, k) * (2 if need.kinds or need.exclude else 1)
+        word_scores = self.lexical.scores(terms)
+        pair_scores = self.character_pairs.scores(bigrams(need.text)) if w.bigram else None
+        lexical = dict(self._top(self.lexical, word_scores, pool_size))
+        semantic = dict(self.vectors.top(query_vector, pool_size))
+        pool = [record_id for record_id in dict.fromkeys([*lexical, *semantic])
+                if self._eligible(record_id, need)]
+        if not pool:
+            return []
+        lex = np.array([word_scores[self.lexical.rows[record_id]] for record_id in pool], dtype=np.float32)
+        sem = self.vectors.similarities(query_vector, pool)
+        pairs = (np.array([pair_scores[self.character_pairs.rows[record_id]] for record_id in pool], dtype=np.float32)
+                 if pair_scores is not None else np.zeros(len(pool), dtype=np.float32))
+        signals = np.array([self._signals(self.records[record_id], need) for record_id in pool], dtype=np.float32)
+        signal_weights = np.array([getattr(w, name) for name in SIGNALS], dtype=np.float32)
+        scores = w.lexical * _z(lex) + w.bigram * _z(pairs) + w.semantic * _z(sem) + signals @ signal_weights
+        ceiling = self.lexical.ceiling(terms) or 1.0
+        order = np.argsort(-scores, kind="stable")[:k]
+        query_terms = list(terms)
+        matches = []
+        for i in order:
+            record = self.records[pool[i]]
+            coverage = min(float(lex[i]) / ceiling, 1.0)
+            strength = w.coverage_weight * coverage + (1 - w.coverage_weight) * max(float(sem[i]), 0.0)
+            matched = [name for name, value in zip(SIGNALS, signals[i], strict=True) if value > 0]
+            explanation = Explanation(self.shared_terms(query_terms, record), matched, float(sem[i]), coverage)
+            matches.append(Match(record, float(scores[i]), strength, strength >= w.strong_threshold,
+                                 float(lex[i]), float(sem[i]), explanation))
+        return matches
+
+    @staticmethod
+    def _top(index: Bm25Index, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
+        return [(index.row_ids[row], float(scores[row])) for row in top_rows(scores, k)]
+
+    def shared_terms(self, query_terms: Sequence[str], record: Record, limit: int = 6) -> list[str]:
+        """The query's terms found in the record, rarest first, without terms that are part of a
+        longer shared term (熔融纺丝 makes 纺丝 redundant)."""
+        text = record.searchable().lower()
+        kept: list[str] = []
+        for term in sorted((t for t in query_terms if t in text), key=len, reverse=True):
+            if not any(term in longer for longer in kept):
+                kept.append(term)
+        kept.sort(key=lambda t: -self.lexical.idf(t))
+        return kept[:limit]
+
+    def _eligible(self, record_id: str, need: Need) -> bool:
+        record = self.records.get(record_id)
+        return (record is not None and record_id not in need.exclude
+                and (not need.kinds or record.kind in need.kinds))
+
+    def _signals(self, record: Record, need: Need) -> list[float]:
+        def same(a, b):
+            return 1.0 if a and b and a == b else 0.0
+
+        readiness = 0.0
+        if need.readiness and record.readiness:
+            gap = need.readiness - record.readiness
+            readiness = 1.0 if gap <= 0 else -min(gap / 3, 1.0)
+        budget = 0.0
+        if need.budget and record.price:
+            budget = 1.0 if record.price <= need.budget else -min(record.price / need.budget - 1, 1.0)
+        freshness = 0.0
+        if record.published and self.today:
+            freshness = math.exp(-max((self.today - record.published).days, 0) / 730)
+        return [same(record.field, need.field), same(record.industry, need.industry),
+                same(record.chain, need.chain), same(record.district, need.district), readiness, budget,
+                freshness]
+
+
+def _z(values: np.ndarray) -> np.ndarray:
+    spread = float(values.std())
+    return (values - float(values.mean())) / spread if spread > 1e-9 else np.zeros_like(values)
+
+
+def records_keywords(records: Iterable[Record]) -> set[str]:
+    return {word for record in records for word in record.keywords}

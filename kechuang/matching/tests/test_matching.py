@@ -1,0 +1,154 @@
+"""Recommendations through the platform: the index follows the libraries, pages explain matches."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from kechuang.achievements.choices import AchievementStatus
+from kechuang.achievements.services import achievement_withdraw
+from kechuang.achievements.tests.factories import make_achievement
+from kechuang.core.models import Notification
+from kechuang.experts.choices import SpecialistKind
+from kechuang.experts.services import profile_save
+from kechuang.matching import index, selectors, services
+from kechuang.matching.models import NotifiedMatch, RecommendationFeedback
+from kechuang.matching.tests.conftest import index_now
+
+
+def keys(recommendations):
+    return [item.key for item in recommendations.items]
+
+
+def test_publication_and_withdrawal_reach_the_index_after_commit(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        achievement = make_achievement(world, status=AchievementStatus.PUBLISHED)
+    key = index.record_key("achievement", achievement.pk)
+    assert key in index.current_matcher().records
+    with django_capture_on_commit_callbacks(execute=True):
+        achievement_withdraw(achievement=achievement, by=world.users.institute_user)
+    assert key not in index.current_matcher().records
+
+
+def test_a_draft_never_enters_the_index(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        achievement = make_achievement(world)
+    assert index.record_key("achievement", achievement.pk) not in index.current_matcher().records
+    assert not index.store().log_path.exists()  # nothing to remove was written either
+
+
+def test_demand_gets_the_solving_achievement_first_with_an_explanation(world, market):
+    found = selectors.achievements_for_demand(world.users.org_admin, market.demand)
+    best = found.items[0]
+    assert best.obj == market.battery
+    assert best.strong and found.has_strong
+    assert "热失控" in best.match.explanation.shared_terms
+    assert keys(found)[-1] == index.record_key("achievement", market.farming.pk)
+    assert not found.items[-1].strong
+
+
+def test_confidential_demand_details_never_reach_the_index(world):
+    from kechuang.demands.choices import DemandStatus
+    from kechuang.demands.tests.factories import make_demand
+
+    demand = make_demand(world, status=DemandStatus.PUBLISHED, confidential=True,
+                         description="内部机密：采用某某型号电芯")
+    index_now(demand)
+    record = index.current_matcher().records[index.record_key("demand", demand.pk)]
+    assert "机密" not in record.searchable()
+
+
+def test_achievement_page_lists_the_demands_it_could_serve(world, market, client_for):
+    response = client_for("institute_user").get(reverse("matching:achievement_demands", args=[market.battery.pk]))
+    assert response.status_code == 200
+    assert market.demand.title in response.content.decode()
+    assert 'data-testid="intent"' in response.content.decode()
+
+
+def test_demand_page_shows_explanations_filters_and_intent(world, market, client_for):
+    response = client_for("org_admin").get(reverse("matching:demand_matches", args=[market.demand.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "锂电池热失控早期预警系统" in page and "<mark>热失控</mark>" in page
+    assert 'data-testid="no-strong"' not in page
+    filtered = client_for("org_admin").get(reverse("matching:demand_matches", args=[market.demand.pk]),
+                                           {"strong_only": "on"}).content.decode()
+    assert "丘陵地区智能农机导航装置" in page and "丘陵地区智能农机导航装置" not in filtered
+
+
+def test_no_strong_match_is_said_plainly_and_routes_to_specialists(world, market, client_for):
+    profile_save(by=world.users.broker, kind=SpecialistKind.BROKER, data={
+        "display_name": "周经纪", "expertise": "桥梁工程、结构抗震加固领域的技术转移与产学研对接。",
+        "keywords": "桥梁,抗震"})
+    index_now(*world.users.broker.specialist_profiles.all())
+    response = client_for("public").get(reverse("matching:find_solution"), {"q": "高速铁路桥梁的抗震加固设计"})
+    page = response.content.decode()
+    assert 'data-testid="no-strong"' in page
+    assert "周经纪" in page
+
+
+def test_find_solution_refuses_an_empty_description(client_for, world):
+    response = client_for("public").get(reverse("matching:find_solution"), {"q": "  "})
+    assert response.status_code == 200
+    assert "form" in response.context and response.context["form"].errors
+
+
+def test_specialists_are_recommended_from_profiles_and_past_cases(world, market):
+    profile = profile_save(by=world.users.expert, kind=SpecialistKind.EXPERT, data={
+        "display_name": "孙教授", "title": "教授", "expertise": "动力电池安全、热失控机理与电池管理系统。",
+        "keywords": "电池安全,热失控"})
+    index_now(profile)
+    found = selectors.specialists_for_demand(world.users.org_admin, market.demand)
+    assert found.items[0].obj == profile
+    profile_save(by=world.users.expert, kind=SpecialistKind.EXPERT, data={"available": False})
+    index_now(profile)
+    assert profile not in [item.obj for item in selectors.specialists_for_demand(world.users.org_admin,
+                                                                                 market.demand).items]
+
+
+def test_feedback_is_stored_once_per_pair_and_shown_in_the_overview(world, market, client_for):
+    source = index.record_key("demand", market.demand.pk)
+    target = index.record_key("achievement", market.battery.pk)
+    client = client_for("org_admin")
+    for useful in ("0", "1"):
+        response = client.post(reverse("matching:feedback"), {"source": source, "target": target, "useful": useful,
+                                                              "strength": "0.9"})
+        assert response.status_code == 302
+    feedback = RecommendationFeedback.objects.get()
+    assert feedback.useful is True and feedback.user == world.users.org_admin
+    assert client.post(reverse("matching:feedback"), {"source": "x", "target": target, "useful": "1"}).status_code == 422
+    rows = selectors.feedback_summary(strong_threshold=0.5)
+    assert (rows[0]["useful"], rows[0]["not_useful"], rows[1]["useful"]) == (1, 0, 0)
+    overview = client_for("bureau_officer").get(reverse("matching:overview")).content.decode()
+    assert 'data-testid="feedback"' in overview and "100%" in overview
+
+
+def test_nightly_task_announces_each_new_strong_match_once(world, market, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.announce_new_strong_matches() == 1
+    notification = Notification.objects.get(recipient=world.users.org_admin)
+    assert "锂电池热失控早期预警系统" in notification.body
+    assert NotifiedMatch.objects.count() == 1
+    assert any(world.users.org_admin.email in message.to for message in mail.outbox)
+    assert services.announce_new_strong_matches() == 0
+    assert Notification.objects.filter(recipient=world.users.org_admin).count() == 1
+
+
+def test_home_recommendations_show_the_organisation_s_strong_matches(world, market, client_for):
+    response = client_for("enterprise_user").get(reverse("matching:recommended"))
+    assert "锂电池热失控早期预警系统" in response.content.decode()
+    empty = client_for("expert").get(reverse("matching:recommended")).content.decode()
+    assert 'data-testid="recommended"' not in empty
+
+
+def test_rebuild_recreates_the_index_from_the_database(world, market):
+    index.store().remove([index.record_key("achievement", market.battery.pk)])
+    assert index.record_key("achievement", market.battery.pk) not in index.current_matcher().records
+    steps = []
+    assert services.index_rebuild(progress=lambda done, total: steps.append(done)) == 3
+    assert steps and index.record_key("achievement", market.battery.pk) in index.current_matcher().records
+
+
+@pytest.mark.parametrize("persona", ["institute_user", "expert", "public"])
+def test_matches_of_a_demand_are_not_shown_to_outsiders(world, market, client_for, persona):
+    response = client_for(persona).get(reverse("matching:demand_matches", args=[market.demand.pk]))
+    assert response.status_code in (302, 404)
