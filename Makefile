@@ -53,6 +53,8 @@ test: test-deps lint
 
 test-all: test
 	scripts/with-postgres.sh $(VENV)/bin/pytest
+	# The matching tests again, on the PostgreSQL backend (pgvector HNSW + tsvector).
+	KECHUANG_MATCHING_BACKEND=postgres scripts/with-postgres.sh --pgvector $(VENV)/bin/pytest kechuang/matching
 
 # Developers: refresh the catalogue after changing user-visible strings, then translate the new entries.
 messages:

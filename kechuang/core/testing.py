@@ -65,9 +65,8 @@ def access_params(cases):
 def request_as(client, case: AccessCase, world):
     method = getattr(client, case.method)
     kwargs = {"data": case.data(world)}
-    if case.method in ("post", "put", "patch", "delete"):
-        if case.content_type:
-            kwargs["content_type"] = case.content_type
+    if case.method in ("post", "put", "patch", "delete") and case.content_type:
+        kwargs["content_type"] = case.content_type
     return method(case.url(world), **kwargs)
 
 

@@ -19,11 +19,11 @@ class FindSolutionForm(forms.Form):
 
 class MatchFilterForm(forms.Form):
     field = forms.ModelChoiceField(label=_("high-tech field"), required=False, to_field_name="code",
-                                   queryset=TechField.objects.filter(parent=None))
+                                   queryset=TechField.objects.filter(parent=None), empty_label=_("All"))
     district = forms.ModelChoiceField(label=_("district"), required=False, to_field_name="code",
-                                      queryset=District.objects.all())
+                                      queryset=District.objects.all(), empty_label=_("All"))
     readiness = forms.ModelChoiceField(label=_("readiness at least"), required=False, to_field_name="level",
-                                       queryset=ReadinessLevel.objects.all())
+                                       queryset=ReadinessLevel.objects.all(), empty_label=_("Any"))
     max_price = forms.DecimalField(label=_("price up to (10,000 yuan)"), required=False, min_value=0)
     strong_only = forms.BooleanField(label=_("strong matches only"), required=False)
 

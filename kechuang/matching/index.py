@@ -7,7 +7,7 @@ only its public parts. Two backends hold them (settings.KECHUANG_MATCHING["BACKE
 - "local" (default): `engine.store.IndexStore` in a folder on disk; each process keeps the index in
   memory and replays the change log other processes append;
 - "postgres": the `matching_entry` table with a tsvector and a pgvector column (HNSW), shared by
-  every node of a multi-machine deployment (backends_pg.py).
+  every node of a multi-machine deployment (pgindex.py).
 """
 
 import os
@@ -136,19 +136,63 @@ def make_matcher() -> Matcher:
     return Matcher(encoder(), Tokenizer(), Weights(), today=date.today())
 
 
-_stores: dict[str, IndexStore] = {}
+class LocalIndex:
+    """The embedded backend: `engine.store.IndexStore` in a folder on disk."""
+
+    def __init__(self, folder: str):
+        self.store = IndexStore(folder, make_matcher)
+
+    def matcher(self) -> Matcher:
+        matcher = self.store.current()
+        matcher.today = date.today()
+        return matcher
+
+    def match(self, need, k: int = 10) -> list:
+        return self.matcher().match(need, k)
+
+    def upsert(self, records: list[Record]) -> None:
+        self.store.upsert(records)
+
+    def remove(self, keys: list[str]) -> None:
+        self.store.remove(keys)
+
+    def rebuild(self, records: list[Record], progress=None) -> None:
+        self.store.rebuild(records, progress=progress)
+
+    def known(self, keys: list[str]) -> set[str]:
+        records = self.matcher().records
+        return {key for key in keys if key in records}
+
+    def record(self, key: str) -> Record | None:
+        return self.matcher().records.get(key)
+
+    def kind_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for record in self.matcher().records.values():
+            counts[record.kind] = counts.get(record.kind, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+_backends: dict[str, object] = {}
 _lock = threading.Lock()
 
 
-def store() -> IndexStore:
-    folder = str(Path(option("DIR")))
+def backend():
+    """The configured backend, one per process (and per folder, so tests can use their own)."""
+    kind = option("BACKEND", "local")
+    key = kind if kind == "postgres" else f"local:{Path(option('DIR'))}"
     with _lock:
-        if folder not in _stores:
-            _stores[folder] = IndexStore(folder, make_matcher)
-        return _stores[folder]
+        if key not in _backends:
+            if kind == "postgres":
+                from kechuang.matching.pgindex import PostgresIndex
+
+                _backends[key] = PostgresIndex(make_matcher)
+            elif kind == "local":
+                _backends[key] = LocalIndex(str(Path(option("DIR"))))
+            else:
+                raise ValueError(f"unknown KECHUANG_MATCHING_BACKEND {kind!r}: use local or postgres")
+        return _backends[key]
 
 
-def current_matcher() -> Matcher:
-    matcher = store().current()
-    matcher.today = date.today()
-    return matcher
+def strong_threshold() -> float:
+    return Weights().strong_threshold

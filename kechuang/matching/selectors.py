@@ -98,7 +98,7 @@ def _resolve(matches: list[Match], user=None, source: str = "") -> list[Recommen
 
 def match_need(need: Need, *, kinds, k: int = 10, user=None, source: str = "") -> Recommendations:
     need.kinds = kinds
-    matches = index.current_matcher().match(need, k)
+    matches = index.backend().match(need, k)
     return Recommendations(_resolve(matches, user, source), source)
 
 
@@ -172,7 +172,7 @@ def feedback_summary(strong_threshold: float | None = None) -> list[dict]:
     """Useful / not useful verdicts for matches labelled strong and for the others: the
     evaluation of the strong-match threshold by the people who read the matches."""
     if strong_threshold is None:
-        strong_threshold = index.current_matcher().weights.strong_threshold
+        strong_threshold = index.strong_threshold()
     rows = []
     for label, rule in ((_("strong matches"), Q(strength__gte=strong_threshold)),
                         (_("other matches"), Q(strength__lt=strong_threshold) | Q(strength__isnull=True))):

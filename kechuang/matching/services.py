@@ -41,12 +41,11 @@ def index_sync(table: str, pks: list[int]) -> dict:
         live = list(index.indexable_specialists().filter(pk__in=pks))
         records = [index.specialist_record(row, selectors.past_case_titles(row)) for row in live]
         keys = [index.record_key(profile.kind, profile.pk) for profile in SpecialistProfile.objects.filter(pk__in=pks)]
-    store = index.store()
-    current = store.current()
+    target = index.backend()
     kept = {record.id for record in records}
-    gone = [key for key in keys if key not in kept and key in current.records]
-    store.upsert(records)
-    store.remove(gone)
+    gone = sorted(target.known([key for key in keys if key not in kept]))
+    target.upsert(records)
+    target.remove(gone)
     return {"upserted": len(records), "removed": len(gone)}
 
 
@@ -60,7 +59,7 @@ def all_records(progress=None) -> list:
 def index_rebuild(progress=None) -> int:
     """Encodes every record afresh into a new index; `progress(done, total)` follows it."""
     records = all_records()
-    index.store().rebuild(records, progress=progress)
+    index.backend().rebuild(records, progress=progress)
     audit_record("matching.index_rebuilt", changes={"records": len(records)}, actor_label="system")
     return len(records)
 
@@ -243,8 +242,7 @@ def announce_new_strong_matches() -> int:
     from kechuang.accounts.models import Membership
 
     announced = 0
-    matcher_empty = len(index.current_matcher()) == 0
-    if matcher_empty:
+    if not index.backend().kind_counts().get("achievement"):
         return 0
     for demand in index.indexable_demands().filter(status__in=["published", "matchmaking"]):
         source = index.record_key("demand", demand.pk)

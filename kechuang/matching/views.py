@@ -181,12 +181,9 @@ def case_action(request, pk, action):
 
 @view_policy(is_bureau_staff, description="bureau staff")
 def overview(request):
-    matcher = index.current_matcher()
-    kinds = {}
-    for record in matcher.records.values():
-        kinds[record.kind] = kinds.get(record.kind, 0) + 1
+    kinds = index.backend().kind_counts()
     return render(request, "matching/overview.html", {
-        "kinds": sorted(kinds.items()), "total": len(matcher), "feedback": selectors.feedback_summary(),
+        "kinds": sorted(kinds.items()), "total": sum(kinds.values()), "feedback": selectors.feedback_summary(),
         "cases": selectors.case_statistics(), "contract_total": selectors.contract_total()})
 
 

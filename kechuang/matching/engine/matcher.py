@@ -40,7 +40,7 @@ SIGNAL_LABELS_ZH = {
 class Weights:
     lexical: float = 1.0
     bigram: float = 0.75
-    semantic: float = 0.45
+    semantic: float = 0.6
     phrase_boost: float = 2.0
     same_field: float = 0.3
     same_industry: float = 0.15
@@ -49,9 +49,10 @@ class Weights:
     readiness: float = 0.2
     budget: float = 0.2
     freshness: float = 0.05
-    # strength = coverage_weight * lexical coverage + (1 - coverage_weight) * cosine
-    coverage_weight: float = 0.5
-    strong_threshold: float = 0.5
+    # strength = coverage_weight * lexical coverage + (1 - coverage_weight) * cosine; both
+    # calibrated with benchmarks/matching/calibrate.py (docs/matching.md)
+    coverage_weight: float = 0.1
+    strong_threshold: float = 0.43
     pool: int = 100
 
 
@@ -200,19 +201,26 @@ class Matcher:
         sem = self.vectors.similarities(query_vector, pool)
         pairs = (np.array([pair_scores[self.character_pairs.rows[record_id]] for record_id in pool], dtype=np.float32)
                  if pair_scores is not None else np.zeros(len(pool), dtype=np.float32))
-        signals = np.array([self._signals(self.records[record_id], need) for record_id in pool], dtype=np.float32)
+        records = [self.records[record_id] for record_id in pool]
+        return self.rank(need, records, lex=lex, pairs=pairs, sem=sem, ceiling=self.lexical.ceiling(terms),
+                         query_terms=list(terms), idf=self.lexical.idf, k=k)
+
+    def rank(self, need: Need, records: list[Record], *, lex: np.ndarray, pairs: np.ndarray, sem: np.ndarray,
+             ceiling: float, query_terms: list[str], idf, k: int) -> list[Match]:
+        """Fuses a candidate pool's scores with the structured signals, labels strong matches
+        and explains them. Shared by every index backend."""
+        w = self.weights
+        signals = np.array([self._signals(record, need) for record in records], dtype=np.float32)
         signal_weights = np.array([getattr(w, name) for name in SIGNALS], dtype=np.float32)
         scores = w.lexical * _z(lex) + w.bigram * _z(pairs) + w.semantic * _z(sem) + signals @ signal_weights
-        ceiling = self.lexical.ceiling(terms) or 1.0
-        order = np.argsort(-scores, kind="stable")[:k]
-        query_terms = list(terms)
+        ceiling = ceiling or 1.0
         matches = []
-        for i in order:
-            record = self.records[pool[i]]
+        for i in np.argsort(-scores, kind="stable")[:k]:
+            record = records[i]
             coverage = min(float(lex[i]) / ceiling, 1.0)
             strength = w.coverage_weight * coverage + (1 - w.coverage_weight) * max(float(sem[i]), 0.0)
             matched = [name for name, value in zip(SIGNALS, signals[i], strict=True) if value > 0]
-            explanation = Explanation(self.shared_terms(query_terms, record), matched, float(sem[i]), coverage)
+            explanation = Explanation(shared_terms(query_terms, record, idf), matched, float(sem[i]), coverage)
             matches.append(Match(record, float(scores[i]), strength, strength >= w.strong_threshold,
                                  float(lex[i]), float(sem[i]), explanation))
         return matches
@@ -220,17 +228,6 @@ class Matcher:
     @staticmethod
     def _top(index: Bm25Index, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
         return [(index.row_ids[row], float(scores[row])) for row in top_rows(scores, k)]
-
-    def shared_terms(self, query_terms: Sequence[str], record: Record, limit: int = 6) -> list[str]:
-        """The query's terms found in the record, rarest first, without terms that are part of a
-        longer shared term (熔融纺丝 makes 纺丝 redundant)."""
-        text = record.searchable().lower()
-        kept: list[str] = []
-        for term in sorted((t for t in query_terms if t in text), key=len, reverse=True):
-            if not any(term in longer for longer in kept):
-                kept.append(term)
-        kept.sort(key=lambda t: -self.lexical.idf(t))
-        return kept[:limit]
 
     def _eligible(self, record_id: str, need: Need) -> bool:
         record = self.records.get(record_id)
@@ -254,6 +251,19 @@ class Matcher:
         return [same(record.field, need.field), same(record.industry, need.industry),
                 same(record.chain, need.chain), same(record.district, need.district), readiness, budget,
                 freshness]
+
+
+def shared_terms(query_terms: Sequence[str], record: Record, idf, limit: int = 6) -> list[str]:
+    """The query's terms found in the record, rarest first, without terms that are part of a
+    longer shared term (熔融纺丝 makes 纺丝 redundant)."""
+    text = record.searchable().lower()
+    kept: list[str] = []
+    # Single characters say little about why two records match.
+    for term in sorted((t for t in query_terms if len(t) > 1 and t in text), key=len, reverse=True):
+        if not any(term in longer for longer in kept):
+            kept.append(term)
+    kept.sort(key=lambda t: -idf(t))
+    return kept[:limit]
 
 
 def _z(values: np.ndarray) -> np.ndarray:

@@ -111,6 +111,15 @@ class IndexStore:
             return
         if vectors is None:
             vectors = self.make_matcher().encoder.encode([record.searchable() for record in records])
+        if len(records) > COMPACT_AFTER:
+            # A bulk load (an Excel import, the demo) goes straight into a new snapshot.
+            matcher = self.current()
+            with self._lock(exclusive=True):
+                matcher.add_many(records, vectors)
+                self.write_snapshot(matcher)
+                self.log_path.unlink(missing_ok=True)
+                self._snapshot_id, self._offset = self._read_snapshot_id(), 0
+            return
         lines = [json.dumps({"op": "upsert", "record": record.to_dict(),
                              "vector": [round(float(x), 6) for x in vector]}, ensure_ascii=False)
                  for record, vector in zip(records, vectors, strict=True)]

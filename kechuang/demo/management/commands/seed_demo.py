@@ -7,6 +7,8 @@ from kechuang.accounts import demo as accounts_demo
 from kechuang.achievements import demo as achievements_demo
 from kechuang.core.services import audit_record
 from kechuang.demands import demo as demands_demo
+from kechuang.experts import demo as experts_demo
+from kechuang.matching import demo as matching_demo
 
 
 class Command(BaseCommand):
@@ -27,4 +29,6 @@ class Command(BaseCommand):
         demo_city = accounts_demo.seed(log=self.stdout.write)
         achievements_demo.seed(demo_city["organizations"], log=self.stdout.write)
         demands_demo.seed(demo_city["organizations"], achievements_demo.read_jsonl, log=self.stdout.write)
+        experts_demo.seed(log=self.stdout.write)
+        matching_demo.seed(log=self.stdout.write)
         audit_record("demo.seeded", actor_label="seed_demo")

@@ -1,0 +1,58 @@
+"""Calibrates the strong-match threshold on the judged demand -> achievement pairs.
+
+    benchmarks/matching/calibrate.py [--data DIR]
+
+For every judged demand the best match's lexical coverage and cosine similarity are computed;
+strength = coverage_weight * coverage + (1 - coverage_weight) * cosine, and a threshold labels
+the demand "strong" when the best match's strength clears it. The script prints, for each candidate threshold, the share
+of demands without any solution (no candidate graded 2 or 3) that would still be labelled strong
+(false_strong) and the share of demands with one that would not (missed_strong), and the
+pair that minimises their sum. docs/matching.md records the chosen value.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import numpy as np
+
+from benchmarks.matching import data as bench_data
+from benchmarks.matching.run import KechuangSystem
+from kechuang.matching.engine import Need, UniversalSentenceEncoder
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=bench_data.DEFAULT_DATA)
+    args = parser.parse_args()
+    encoder = UniversalSentenceEncoder()
+    cell = bench_data.techmarket_cell(args.data)
+    vectors = bench_data.cached_vectors(encoder, [q.text for q in cell.queries], cell.name + "-queries")
+    system = KechuangSystem(cell.documents, encoder, "techmarket-corpus", dict(zip([q.id for q in cell.queries],
+                                                                                   vectors, strict=True)))
+    tops, solvable = [], []
+    for query in cell.queries:
+        matches = system.matcher.match(Need(query.text), 1, query_vector=system.query_vectors[query.id])
+        tops.append((matches[0].explanation.coverage, max(matches[0].semantic, 0.0)) if matches else (0.0, 0.0))
+        solvable.append(any(grade >= 2 for grade in cell.grades[query.id].values()))
+    tops, solvable = np.array(tops), np.array(solvable)
+    print(f"{len(tops)} demands, {solvable.sum()} with a candidate graded 2 or 3")
+    print("coverage_weight  threshold  false_strong  missed_strong")
+    best = None
+    for coverage_weight in (0.0, 0.1, 0.2, 0.3, 0.5):
+        strengths = coverage_weight * tops[:, 0] + (1 - coverage_weight) * tops[:, 1]
+        for threshold in np.arange(0.30, 0.70, 0.01):
+            strong = strengths >= threshold
+            false_strong = float((strong & ~solvable).sum() / max((~solvable).sum(), 1))
+            missed = float((~strong & solvable).sum() / max(solvable.sum(), 1))
+            if best is None or false_strong + missed < best[2] + best[3] - 1e-9:
+                best = (coverage_weight, threshold, false_strong, missed)
+                print(f"{coverage_weight:15.1f}  {threshold:9.2f}  {false_strong:12.3f}  {missed:13.3f}")
+    print(f"best: coverage_weight {best[0]:.1f}, threshold {best[1]:.2f} "
+          f"(false_strong {best[2]:.3f}, missed_strong {best[3]:.3f})")
+
+
+if __name__ == "__main__":
+    main()

