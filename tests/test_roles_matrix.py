@@ -12,6 +12,8 @@ from kechuang.achievements import policies as achievement_policies
 from kechuang.core import policies as core_policies
 from kechuang.core.testing import PERSONAS
 from kechuang.demands import policies as demand_policies
+from kechuang.experts import policies as expert_policies
+from kechuang.matching import policies as matching_policies
 
 MATRIX = Path(settings.BASE_DIR) / "docs" / "roles.md"
 
@@ -55,7 +57,49 @@ ACTIONS = {
         user, library_records(world)["confidential_demand"]),
     "view_registration_report": lambda user, world: achievement_policies.can_view_registration_report(user),
     "import_library": lambda user, world: achievement_policies.can_import_achievements(user),
+    "find_solution": lambda user, world: True,
+    "see_matches_of_others": lambda user, world: matching_policies.can_see_matches_of_demand(
+        user, library_records(world)["confidential_demand"]) and matching_policies.can_see_matches_of_achievement(
+        user, library_records(world)["published"]),
+    "express_intent": lambda user, world: can_express_intent_on_own_record(user, world),
+    "view_others_case": lambda user, world: matching_policies.cases_visible_to(user).filter(
+        pk=foreign_case(world).pk).exists(),
+    "assign_case": lambda user, world: matching_policies.can_assign_case(user, foreign_case(world)),
+    "use_broker_queue": lambda user, world: matching_policies.is_broker(user),
+    "view_matching_overview": lambda user, world: core_policies.is_bureau_staff(user),
+    "edit_specialist_profile": lambda user, world: expert_policies.can_edit_own_profile(user),
 }
+
+
+def can_express_intent_on_own_record(user, world) -> bool:
+    """Intent on a pair of which the persona's organisation owns one side (a published demand or
+    achievement of its own, made here), the other side belonging to an outside organisation."""
+    from kechuang.achievements.models import Achievement
+    from kechuang.demands.models import Demand
+
+    if not user.is_authenticated or user.organization is None:
+        return False
+    records = library_records(world)
+    own_demand = Demand(title="本单位需求", public_summary="摘要", owner=user.organization, status="published")
+    own_achievement = Achievement(name="本单位成果", summary="简介", owner=user.organization, status="published")
+    return (matching_policies.can_express_intent(user, own_demand, records["published"])
+            or matching_policies.can_express_intent(user, records["confidential_demand"], own_achievement))
+
+
+def foreign_case(world):
+    """A matchmaking case between two organisations no persona belongs to."""
+    if not hasattr(world, "foreign_case"):
+        from kechuang.accounts.tests.factories import OrganizationFactory
+        from kechuang.achievements.models import Achievement
+        from kechuang.matching.models import Matchmaking
+
+        outsider = OrganizationFactory(name="外部研究所", kind="institute")
+        achievement = Achievement.objects.create(name="外部成果", summary="简介", owner=outsider, status="published")
+        initiator = outsider.memberships.first().user if outsider.memberships.exists() else world.users.applicant
+        world.foreign_case = Matchmaking.objects.create(
+            demand=library_records(world)["confidential_demand"], achievement=achievement, initiated_by=initiator,
+            initiator_side="supply", status="accepted")
+    return world.foreign_case
 
 
 def library_records(world) -> dict:

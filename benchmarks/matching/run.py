@@ -1,6 +1,6 @@
 """Matching benchmark: the platform's matcher against bm25s and tantivy (both over jieba tokens).
 
-    benchmarks/matching/run.py [--data DIR] [--json FILE] [--cells chinaxiv/keywords,...]
+    benchmarks/matching/run.py [--data DIR] [--json FILE] [--cells chinaxiv/keywords,...] [--set semantic=0 ...]
     benchmarks/matching/run.py --scale 10000,100000,1000000 [--json FILE]
 
 The first mode follows the protocol of the data folder's README (related-mode nDCG@10 and
@@ -24,7 +24,7 @@ import rjieba
 
 from benchmarks.matching import data as bench_data
 from benchmarks.matching.metrics import ndcg_at, percentile, related_scores
-from kechuang.matching.engine import Matcher, Need, Record, Tokenizer, UniversalSentenceEncoder
+from kechuang.matching.engine import Matcher, Need, Record, Tokenizer, UniversalSentenceEncoder, Weights
 
 WORD = re.compile(r"\w")
 
@@ -82,11 +82,13 @@ class TantivyPeer:
 class KechuangSystem:
     name = "kechuang"
 
+    weights = Weights()
+
     def __init__(self, documents, encoder, label, query_vectors):
         self.tokenizer = Tokenizer()
         # The records' own keywords extend the dictionary; the indexed text stays the protocol's.
         self.tokenizer.add_words(word for document in documents for word in document.keywords)
-        self.matcher = Matcher(encoder, self.tokenizer)
+        self.matcher = Matcher(encoder, self.tokenizer, self.weights)
         vectors = bench_data.cached_vectors(encoder, [document.text for document in documents], label)
         records = [Record(document.id, document.text, industry=document.fields.get("industry"))
                    for document in documents]
@@ -211,7 +213,12 @@ def main():
     parser.add_argument("--json", type=Path)
     parser.add_argument("--cells", help="comma-separated cell names (default: all five)")
     parser.add_argument("--scale", help="comma-separated document counts for the latency mode")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a fusion weight for an ablation, e.g. --set bigram=0")
     args = parser.parse_args()
+    for assignment in args.set:
+        name, _, value = assignment.partition("=")
+        setattr(KechuangSystem.weights, name, type(getattr(Weights(), name))(value))
     if not args.data.exists():
         sys.exit(f"no data folder at {args.data}")
     if args.scale:

@@ -76,6 +76,10 @@ class IndexStore:
         folder = self.snapshot_dir
         if not (folder / "meta.json").exists():
             return matcher
+        encoder = json.loads((folder / "meta.json").read_text())["encoder"]
+        if encoder != matcher.encoder.name:
+            raise ValueError(f"the index in {self.folder} was built with the encoder {encoder}, not "
+                             f"{matcher.encoder.name}: rebuild it (manage.py matching_rebuild)")
         with open(folder / "records.jsonl", encoding="utf-8") as handle:
             records = [Record.from_dict(json.loads(line)) for line in handle]
         matcher.records = {record.id: record for record in records}

@@ -200,3 +200,13 @@ def test_engine_imports_no_django():
         names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
         names += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
         assert not [name for name in names if name.startswith(("django", "kechuang"))], path.name
+
+
+def test_store_refuses_an_index_built_by_another_encoder(tmp_path, use):
+    IndexStore(tmp_path, lambda: Matcher(use, Tokenizer(), Weights())).rebuild(RECORDS[:1])
+
+    class OtherEncoder:
+        name, dimension = "other", 512
+
+    with pytest.raises(ValueError, match="rebuild"):
+        IndexStore(tmp_path, lambda: Matcher(OtherEncoder(), Tokenizer(), Weights())).current()

