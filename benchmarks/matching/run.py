@@ -25,6 +25,7 @@ import rjieba
 from benchmarks.matching import data as bench_data
 from benchmarks.matching.metrics import ndcg_at, percentile, related_scores
 from kechuang.matching.engine import Matcher, Need, Record, Tokenizer, UniversalSentenceEncoder, Weights
+from kechuang.matching.engine.text import bigrams
 
 WORD = re.compile(r"\w")
 
@@ -179,6 +180,7 @@ def run_scale(data_dir: Path, sizes: list[int]) -> dict:
     base_vectors = bench_data.cached_vectors(encoder, [d.text for d in base], "chinaxiv-docs")
     tokenizer = Tokenizer()
     base_tokens = [tokenizer.tokens(d.text) for d in base]
+    base_pairs = [bigrams(d.text) for d in base]
     queries = cell.queries[:300]
     query_vectors = bench_data.cached_vectors(encoder, [q.text for q in cell.queries], cell.name + "-queries")[:300]
     rng = np.random.default_rng(7)
@@ -193,6 +195,7 @@ def run_scale(data_dir: Path, sizes: list[int]) -> dict:
         matcher.vectors.add_many([f"d{i}" for i in range(size)], vectors)
         matcher.records.update({f"d{i}": Record(f"d{i}", base[p].text) for i, p in enumerate(picks)})
         matcher.lexical.add_many([(f"d{i}", base_tokens[p]) for i, p in enumerate(picks)])
+        matcher.character_pairs.add_many([(f"d{i}", base_pairs[p]) for i, p in enumerate(picks)])
         build_s = time.perf_counter() - started
         times = []
         for query, vector in zip(queries, query_vectors, strict=True):

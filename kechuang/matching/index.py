@@ -11,6 +11,7 @@ only its public parts. Two backends hold them (settings.KECHUANG_MATCHING["BACKE
 """
 
 import os
+import re
 import threading
 from datetime import date
 from functools import cache
@@ -20,7 +21,7 @@ from django.conf import settings
 
 from kechuang.achievements.models import Achievement
 from kechuang.achievements.workflow import INDEXED as ACHIEVEMENT_INDEXED
-from kechuang.core.models import IndustryClass, TechField
+from kechuang.core.models import District, IndustryChain, IndustryClass, TechField
 from kechuang.demands.models import Demand
 from kechuang.demands.workflow import INDEXED as DEMAND_INDEXED
 from kechuang.experts.models import SpecialistProfile
@@ -132,8 +133,20 @@ def indexable_specialists():
         "tech_field__parent", "industry__parent", "district")
 
 
+REFERENCE_SEPARATORS = re.compile(r"[、，,（）()／/及与和]+")
+
+
+def reference_words() -> list[str]:
+    """Names from the reference data (high-tech fields, industries, chains, districts), split into
+    phrases, for the tokeniser's dictionary: 水污染控制与水资源利用技术 gives 水污染控制 and
+    水资源利用技术."""
+    names = [name for model in (TechField, IndustryClass, IndustryChain, District)
+             for name in model.objects.values_list("name", flat=True)]
+    return sorted({part for name in names for part in REFERENCE_SEPARATORS.split(name) if len(part) >= 2})
+
+
 def make_matcher() -> Matcher:
-    return Matcher(encoder(), Tokenizer(), Weights(), today=date.today())
+    return Matcher(encoder(), Tokenizer(reference_words()), Weights(), today=date.today())
 
 
 class LocalIndex:

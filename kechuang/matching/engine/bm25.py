@@ -9,6 +9,7 @@ removal O(1) without storing each document's terms twice.
 """
 
 import math
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -64,23 +65,31 @@ class Bm25Index:
             self.document_frequency[term] = self.document_frequency.get(term, 0) + 1
 
     def add_many(self, documents: Sequence[tuple[str, Sequence[str]]]) -> None:
-        """Bulk load followed by a compaction: the fast path for building from scratch."""
+        """Bulk load: postings go into flat arrays and one sort builds the CSR arrays, so a
+        million documents need no per-term Python lists."""
         for doc_id, _ in documents:
             self.remove(doc_id)
         start = len(self.row_ids)
+        vocabulary = dict(self._terms)
+        term_ids, frequencies, rows = array("i"), array("f"), array("i")
         lengths = np.empty(len(documents), dtype=np.float32)
-        fresh, frequency = self._fresh, self.document_frequency
         for offset, (doc_id, terms) in enumerate(documents):
             row = start + offset
             self.row_ids.append(doc_id)
             self.rows[doc_id] = row
             lengths[offset] = max(len(terms), 1)
-            for term, count in Counter(terms).items():
-                fresh[term].append((row, count))
-                frequency[term] = frequency.get(term, 0) + 1
+            counts = Counter(terms)
+            for term, count in counts.items():
+                term_id = vocabulary.get(term)
+                if term_id is None:
+                    term_id = vocabulary[term] = len(vocabulary)
+                term_ids.append(term_id)
+                frequencies.append(count)
+            rows.extend([row] * len(counts))
         self.lengths = np.concatenate([self.lengths, lengths])
         self.alive = np.concatenate([self.alive, np.ones(len(documents), dtype=bool)])
-        self.compact()
+        self._rebuild(vocabulary, (np.frombuffer(term_ids, dtype=np.int32), np.frombuffer(rows, dtype=np.int32),
+                                   np.frombuffer(frequencies, dtype=np.float32)))
 
     def remove(self, doc_id: str) -> bool:
         row = self.rows.pop(doc_id, None)
@@ -92,47 +101,48 @@ class Bm25Index:
     def compact(self) -> None:
         """Drops removed rows, renumbers the rest and rebuilds the CSR arrays (with weights for
         the current average length and exact document frequencies)."""
-        renumber = np.cumsum(self.alive, dtype=np.int64) - 1
-        slots, rows_parts, tf_parts = {}, [], []
-        for term in {*self._terms, *self._fresh}:
-            rows, tfs = self._postings_of(term)
-            keep = self.alive[rows]
-            if not keep.any():
-                continue
-            slots[term] = len(rows_parts)
-            rows_parts.append(renumber[rows[keep]].astype(np.int32))
-            tf_parts.append(tfs[keep])
+        self._rebuild(dict(self._terms), None)
+
+    def _rebuild(self, vocabulary: dict[str, int], added) -> None:
+        """CSR arrays from the compacted postings, the fresh segment and `added` (term ids,
+        rows, frequencies); `vocabulary` maps terms to ids, the compacted ones keeping their slot."""
+        sizes = np.diff(self._indptr)
+        ids = [np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)]
+        rows, frequencies = [self._postings.astype(np.int32)], [self._frequencies]
+        for term, items in self._fresh.items():
+            term_id = vocabulary.setdefault(term, len(vocabulary))
+            fresh = np.asarray(items, dtype=np.int64).reshape(-1, 2)
+            ids.append(np.full(len(fresh), term_id, dtype=np.int32))
+            rows.append(fresh[:, 0].astype(np.int32))
+            frequencies.append(fresh[:, 1].astype(np.float32))
+        if added is not None:
+            ids.append(added[0])
+            rows.append(added[1])
+            frequencies.append(added[2])
+        ids, rows, frequencies = np.concatenate(ids), np.concatenate(rows), np.concatenate(frequencies)
+        keep = self.alive[rows]
+        ids, rows, frequencies = ids[keep], rows[keep], frequencies[keep]
+        rows = (np.cumsum(self.alive, dtype=np.int64) - 1)[rows].astype(np.int32)
+        order = np.argsort(ids, kind="stable")
+        ids, rows, frequencies = ids[order], rows[order], frequencies[order]
+        per_term = np.bincount(ids, minlength=len(vocabulary))
+        present = per_term > 0
+        slots = np.cumsum(present) - 1
+        terms = list(vocabulary)
+        self._terms = {terms[i]: int(slots[i]) for i in np.flatnonzero(present)}
+        self.document_frequency = {terms[i]: int(per_term[i]) for i in np.flatnonzero(present)}
+        self._indptr = np.zeros(int(present.sum()) + 1, dtype=np.int64)
+        np.cumsum(per_term[present], out=self._indptr[1:])
+        self._postings, self._frequencies = rows, frequencies
         live = np.flatnonzero(self.alive)
         self.row_ids = [self.row_ids[row] for row in live]
         self.rows = {doc_id: row for row, doc_id in enumerate(self.row_ids)}
         self.lengths = self.lengths[live]
         self.alive = np.ones(len(live), dtype=bool)
         self._fresh = defaultdict(list)
-        self._terms = slots
-        self.document_frequency = {term: len(rows_parts[slot]) for term, slot in slots.items()}
-        sizes = np.fromiter((len(part) for part in rows_parts), dtype=np.int64, count=len(rows_parts))
-        self._indptr = np.zeros(len(rows_parts) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=self._indptr[1:])
-        self._postings = np.concatenate(rows_parts) if rows_parts else np.zeros(0, dtype=np.int32)
-        self._frequencies = np.concatenate(tf_parts) if tf_parts else np.zeros(0, dtype=np.float32)
         self._compacted_rows = len(self.row_ids)
         norm = self.k1 * (1 - self.b + self.b * self.lengths / self.average_length)
-        tf = self._frequencies
-        self._weights = (tf * (self.k1 + 1) / (tf + norm[self._postings])).astype(np.float32)
-
-    def _postings_of(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        rows = np.zeros(0, dtype=np.int64)
-        tfs = np.zeros(0, dtype=np.float32)
-        slot = self._terms.get(term)
-        if slot is not None:
-            start, end = self._indptr[slot], self._indptr[slot + 1]
-            rows, tfs = self._postings[start:end].astype(np.int64), self._frequencies[start:end]
-        fresh = self._fresh.get(term)
-        if fresh:
-            added = np.asarray(fresh, dtype=np.int64)
-            rows = np.concatenate([rows, added[:, 0]])
-            tfs = np.concatenate([tfs, added[:, 1].astype(np.float32)])
-        return rows, tfs
+        self._weights = (frequencies * (self.k1 + 1) / (frequencies + norm[rows])).astype(np.float32)
 
     # -- queries ---------------------------------------------------------------------------
     def scores(self, query_terms: Sequence[str] | dict[str, float]) -> np.ndarray:

