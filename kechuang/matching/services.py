@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kechuang.accounts.choices import PlatformRole
 from kechuang.accounts.models import User
 from kechuang.core.errors import DomainError
+from kechuang.core.search import notify_index_change
 from kechuang.core.services import audit_record, notify
 from kechuang.matching import index, policies, selectors
 from kechuang.matching.choices import EventKind
@@ -172,6 +173,12 @@ def case_assign(*, case, by, broker: User | None = None, officer: User | None = 
     _event(case, kind=EventKind.ASSIGNED, by=by, text="、".join(names))
     audit_record("matchmaking.assigned", by=by, obj=case,
                  changes={"broker": case.broker_id, "officer": case.officer_id})
+    if broker is not None:
+        # The broker is matched with the titles of their cases: this one now counts.
+        from kechuang.experts.models import SpecialistProfile
+
+        notify_index_change(SpecialistProfile._meta.db_table,
+                            SpecialistProfile.objects.filter(user=broker).values_list("pk", flat=True))
     if broker is not None and broker.pk != by.pk:
         notify(broker, title=_("You are the broker of a matchmaking case: %(demand)s") % {
             "demand": case.demand.title}, url=_case_url(case))

@@ -140,3 +140,16 @@ def test_case_pages_drive_the_flow(world, market, client_for):
                                      {"reason": "x"}).status_code == 404
     case.refresh_from_db()
     assert case.status == CaseStatus.SIGNED
+
+
+def test_a_broker_is_matched_with_the_cases_they_took(world, case, django_capture_on_commit_callbacks):
+    from kechuang.experts.services import profile_save
+    from kechuang.matching import index
+
+    profile = profile_save(by=world.users.broker, kind="broker", data={"display_name": "周经纪",
+                                                                       "expertise": "技术转移"})
+    services.case_accept(case=case, by=world.users.institute_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_assign(case=case, by=world.users.broker, broker=world.users.broker)
+    record = index.backend().record(index.record_key("broker", profile.pk))
+    assert case.demand.title in record.text
