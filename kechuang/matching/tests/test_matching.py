@@ -186,3 +186,15 @@ def test_the_tokeniser_knows_the_reference_data_phrases(db):
     words = index.reference_words()
     assert {"水污染控制", "水资源利用技术", "新型电子元器件"} <= set(words)
     assert "水资源利用技术" in index.make_matcher().tokenizer.tokens("一种水资源利用技术")
+
+
+def test_an_edit_of_a_published_achievement_reaches_the_index(world, django_capture_on_commit_callbacks):
+    from kechuang.achievements.services import achievement_update
+
+    with django_capture_on_commit_callbacks(execute=True):
+        achievement = make_achievement(world, status=AchievementStatus.PUBLISHED)
+    with django_capture_on_commit_callbacks(execute=True):
+        achievement_update(achievement=achievement, by=world.users.institute_user,
+                           data={"name": "钠离子电池层状氧化物正极材料"})
+    record = index.backend().record(index.record_key("achievement", achievement.pk))
+    assert record.title == "钠离子电池层状氧化物正极材料"
