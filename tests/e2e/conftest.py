@@ -12,6 +12,9 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# pytest-playwright empties its own output folder (--output, test-results/playwright in
+# pyproject.toml) at the start of every session; the screenshots live beside it, so a later
+# pytest run (the PostgreSQL passes of make test-all) does not delete them.
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 
 
