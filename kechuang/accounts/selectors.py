@@ -1,6 +1,7 @@
 """Reads of accounts and organisations, always through a policy queryset."""
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from kechuang.accounts.choices import OrganizationStatus
 from kechuang.accounts.models import Organization
@@ -61,3 +62,21 @@ def organization_counts_by_status():
     return dict(
         Organization.objects.values_list("status").annotate(total=Count("pk")).values_list("status", "total")
     )
+
+
+def sheet_owner(uscc: str | None, *, owners: dict, member_organization, unknown: str, foreign: str):
+    """The organisation a spreadsheet row belongs to, and the error to report (or None).
+
+    `owners` maps credit codes to the organisations a row may name; a member importing for their
+    own organisation (`member_organization`) may leave the column empty but may not name
+    another; the bureau must name one."""
+    if uscc:
+        owner = owners.get(uscc.upper())
+        if owner is None:
+            return None, unknown
+        if member_organization is not None and owner != member_organization:
+            return owner, foreign
+        return owner, None
+    if member_organization is None:
+        return None, _("This column is required.")
+    return member_organization, None

@@ -12,6 +12,7 @@ from kechuang.achievements.choices import AchievementForm, TransferMode
 from kechuang.achievements.importers import import_achievements
 from kechuang.core.models import IndustryChain, IndustryClass, ReadinessLevel, TechField
 from kechuang.core.reference import reference_by_code
+from kechuang.core.schemas import ImportOut, ReasonIn, import_out
 
 router = Router(tags=["achievements"])
 
@@ -64,16 +65,6 @@ class SearchOut(Schema):
     pages: int
     items: list[AchievementOut]
     facets: dict
-
-
-class ReasonIn(Schema):
-    reason: str
-
-
-class ImportOut(Schema):
-    rows: int
-    created: int
-    errors: list[dict]
 
 
 def achievement_out(user, achievement) -> dict:
@@ -168,5 +159,4 @@ def achievement_import(request, file: File[UploadedFile], dry_run: Form[bool] = 
     if not policies.can_import_achievements(request.user):
         raise PermissionDenied
     result = import_achievements(uploaded=file, by=request.user, dry_run=dry_run)
-    return {"rows": result.rows, "created": result.created,
-            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors]}
+    return import_out(result)

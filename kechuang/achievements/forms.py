@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.achievements.choices import TransferMode
 from kechuang.achievements.models import Achievement, FundedProject
-from kechuang.core.validators import normalize_mobile, validate_mobile
+from kechuang.core.forms import RecordFormMixin
 
 COMPLETER_SPLIT = re.compile(r"[,，\t]|\s+", re.UNICODE)
 
@@ -21,7 +21,7 @@ def parse_completers(text: str) -> list[tuple[str, str]]:
     return completers
 
 
-class AchievementEditForm(forms.ModelForm):
+class AchievementEditForm(RecordFormMixin, forms.ModelForm):
     transfer_modes = forms.MultipleChoiceField(label=_("transfer modes"), choices=TransferMode.choices,
                                                required=False, widget=forms.CheckboxSelectMultiple)
     completers = forms.CharField(
@@ -44,18 +44,9 @@ class AchievementEditForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["funded_project"].queryset = (FundedProject.objects.filter(organization=owner)
                                                   if owner is not None else FundedProject.objects.none())
-        self.fields["tech_field"].queryset = self.fields["tech_field"].queryset.exclude(parent=None)
-        self.fields["industry"].queryset = self.fields["industry"].queryset.exclude(parent=None)
         if self.instance.pk:
             self.initial["completers"] = "\n".join(
                 f"{c.name} {c.role}".strip() for c in self.instance.completers.all())
-
-    def clean_contact_phone(self):
-        phone = self.cleaned_data.get("contact_phone", "")
-        if phone:
-            validate_mobile(phone)
-            phone = normalize_mobile(phone)
-        return phone
 
     def clean_completers(self):
         return parse_completers(self.cleaned_data.get("completers", ""))

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from kechuang.accounts.models import Organization
+from kechuang.accounts.selectors import sheet_owner
 from kechuang.achievements.choices import AchievementForm, AchievementSource, AchievementStatus, TransferMode
 from kechuang.achievements.models import Achievement, Completer, FacetKeys, FundedProject
 from kechuang.achievements.services import achievements_bulk_create, funded_projects_create
@@ -101,15 +102,12 @@ def import_achievements(*, uploaded, by, dry_run: bool, progress=None) -> Import
         def error(key, message, row_number=row_number):
             result.errors.append(RowError(row_number, headers[key], message))
 
-        owner = member_org
-        if values["owner_uscc"]:
-            owner = owners.get(values["owner_uscc"].upper())
-            if owner is None:
-                error("owner_uscc", _("No verified organisation has this credit code."))
-            elif member_org is not None and owner != member_org:
-                error("owner_uscc", _("You can only import the achievements of your own organisation."))
-        elif member_org is None:
-            error("owner_uscc", _("This column is required."))
+        owner, problem = sheet_owner(
+            values["owner_uscc"], owners=owners, member_organization=member_org,
+            unknown=_("No verified organisation has this credit code."),
+            foreign=_("You can only import the achievements of your own organisation."))
+        if problem:
+            error("owner_uscc", problem)
         patents = []
         for number in _split(values["patent_numbers"]):
             try:

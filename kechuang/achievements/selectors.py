@@ -1,7 +1,7 @@
 """Reads of the achievements library, always through `achievements_visible_to`."""
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Count, Q
@@ -16,11 +16,14 @@ from kechuang.achievements.policies import (
     funded_projects_visible_to,
     is_reviewer,
 )
+from kechuang.achievements.workflow import INDEXED
 from kechuang.core.fields import contains_choice
 from kechuang.core.models import District, IndustryChain, IndustryClass, ReadinessLevel, TechField
 from kechuang.core.search import (
-    RELEVANCE_LIMIT,
+    LibrarySearchResult,
     QueryParams,
+    all_matches,
+    count_facets,
     filter_reference_facets,
     parse_decimal,
     query_words,
@@ -49,14 +52,6 @@ class SearchParams(QueryParams):
 
 
 
-@dataclass
-class SearchResult:
-    page: object
-    words: list[str]
-    facets: dict = field(default_factory=dict)
-    truncated: bool = False
-
-
 def apply_filters(queryset, params: SearchParams):
     queryset = filter_reference_facets(queryset, params)
     if params.district:
@@ -78,20 +73,6 @@ def apply_filters(queryset, params: SearchParams):
 
 
 FACET_COLUMNS = ("facet_field", "facet_section", "chain_id", "facet_district", "facet_trl", "form")
-
-
-def _count_facets(queryset, matched: list[tuple] | None) -> dict[str, Counter]:
-    """Counts per facet value: in Python over the matched rows when there is a query, otherwise
-    with one GROUP BY per facet on the record table."""
-    counts = {column: Counter() for column in FACET_COLUMNS}
-    if matched is not None:  # (pk, pk or date, *FACET_COLUMNS) of at most RELEVANCE_LIMIT records
-        for position, column in enumerate(FACET_COLUMNS, start=2):
-            counts[column].update(row[position] for row in matched)
-        return counts
-    for column in FACET_COLUMNS:
-        counts[column].update(dict(queryset.order_by().values_list(column).annotate(total=Count("pk"))
-                                   .values_list(column, "total")))
-    return counts
 
 
 def _facet_labels() -> dict:
@@ -117,25 +98,21 @@ def _facets(counts: dict[str, Counter]) -> dict:
 
 
 def achievement_search(user, params: SearchParams, *, with_facets: bool = True,
-                       page_size: int = PAGE_SIZE) -> SearchResult:
+                       page_size: int = PAGE_SIZE) -> LibrarySearchResult:
     """Published records matching the query and the facets (see core.search.search_page)."""
     base = achievements_visible_to(user).filter(status=AchievementStatus.PUBLISHED)
     filtered = apply_filters(base, params)
     found = search_page(filtered, ACHIEVEMENT_INDEX, params.query, sort=params.sort, page_number=params.page,
                         page_size=page_size, related=("owner", "tech_field", "readiness"),
                         extra_columns=FACET_COLUMNS if with_facets else ())
-    facets = _facets(_count_facets(filtered, found.matched)) if with_facets else {}
-    return SearchResult(page=found.page, words=found.words, facets=facets, truncated=found.truncated)
+    facets = _facets(count_facets(filtered, found.matched, FACET_COLUMNS)) if with_facets else {}
+    return LibrarySearchResult(page=found.page, words=found.words, facets=facets, truncated=found.truncated)
 
 
 def achievement_matches(user, params: SearchParams):
     """Every published record the search would list (for exports), in the search's order."""
     base = apply_filters(achievements_visible_to(user).filter(status=AchievementStatus.PUBLISHED), params)
-    words = query_words(params.query)
-    if not words:
-        return base.order_by("-published_at", "-id")
-    ids = [pk for pk, _score in ACHIEVEMENT_INDEX.ranked_ids(words, RELEVANCE_LIMIT)]
-    return base.filter(pk__in=ids)
+    return all_matches(base, ACHIEVEMENT_INDEX, params.query)
 
 
 def achievement_get(user, pk) -> Achievement:
@@ -185,3 +162,10 @@ def version_history(user, achievement):
     if not can_view_history(user, achievement):
         return achievement.versions.none()
     return achievement.versions.select_related("created_by")
+
+
+def published_achievements_by_id(user, pks) -> dict[int, Achievement]:
+    """The published records among `pks` that the user may see (for lists assembled elsewhere,
+    such as matches)."""
+    return (achievements_visible_to(user).filter(status__in=INDEXED)
+            .select_related("owner", "tech_field", "readiness").in_bulk(pks))

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.files import DOCUMENTS, SPREADSHEETS, inspect_upload
+from kechuang.core.validators import normalize_mobile, validate_mobile
 
 
 class DocumentUploadForm(forms.Form):
@@ -24,3 +25,25 @@ class SheetUploadForm(forms.Form):
         uploaded = self.cleaned_data["file"]
         inspect_upload(uploaded, SPREADSHEETS)
         return uploaded
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class RecordFormMixin:
+    """For the forms of records classified by the reference data: the high-tech field and the
+    industry are chosen at their second level, and a contact phone is a checked mobile number."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("tech_field", "industry"):
+            if name in self.fields:
+                self.fields[name].queryset = self.fields[name].queryset.exclude(parent=None)
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data.get("contact_phone", "")
+        if phone:
+            validate_mobile(phone)
+            phone = normalize_mobile(phone)
+        return phone

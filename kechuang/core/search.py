@@ -1,7 +1,7 @@
 """Chinese full-text search shared by the libraries.
 
-Text is cut into words with rjieba (search mode, so 锂离子 also yields 离子), normalised
-(NFKC folds full-width forms, lower case) and stripped of stop words. The words are stored
+Text is cut into words with rjieba (search mode, so 锂离子 also yields 离子), folded
+(NFKC turns full-width forms half-width, lower case: core.text.fold) and stripped of stop words. The words are stored
 space-separated in the record's `search_tokens` column and indexed by the database:
 
 - SQLite: an FTS5 table `<table>_fts` (rowid = record id), ranked with bm25();
@@ -13,25 +13,19 @@ demand phrased in other words still finds a record through the words they share.
 
 import html
 import re
-import unicodedata
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import rjieba
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils.safestring import mark_safe
 
-STOP_WORDS = frozenset({
-    "的", "了", "和", "与", "及", "或", "等", "在", "是", "为", "对", "以", "由", "于",
-    "其", "该", "本", "此", "这", "那", "之", "而", "并", "也", "都", "就", "将", "把",
-    "被", "从", "到", "向", "上", "下", "中", "内", "外", "一种", "一个", "一些", "以及", "及其",
-    "进行", "通过", "具有", "可以", "能够", "用于", "采用", "基于", "包括", "所述", "涉及", "提供", "实现", "方法",
-    "技术", "a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "with", "by", "is",
-    "are",
-})
+from kechuang.core.text import STOP_WORDS, fold
+
 WORD = re.compile(r"\w", re.UNICODE)
 
 
@@ -52,13 +46,9 @@ def notify_index_change(table: str, pks) -> None:
         transaction.on_commit(lambda: [listener(table, pks) for listener in _index_listeners])
 
 
-def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").lower()
-
-
 def tokenize(text: str) -> list[str]:
     # isalnum() is true for Chinese characters too; it drops spaces and punctuation.
-    return [word for word in rjieba.cut_for_search(normalise(text))
+    return [word for word in rjieba.cut_for_search(fold(text))
             if word not in STOP_WORDS and (word.isalnum() or WORD.search(word))]
 
 
@@ -235,6 +225,40 @@ def search_page(queryset, index: SearchIndex, query: str, *, sort: str = "", pag
     objects = queryset.model.objects.select_related(*related).in_bulk(page.object_list)
     page.object_list = [objects[pk] for pk in page.object_list]
     return SearchPage(page, words, rows, truncated)
+
+
+@dataclass
+class LibrarySearchResult:
+    """What a library's search selector hands its page and API."""
+
+    page: object
+    words: list[str]
+    facets: dict = field(default_factory=dict)
+    truncated: bool = False
+
+
+def count_facets(queryset, matched: list[tuple] | None, columns) -> dict[str, Counter]:
+    """Counts per facet value: in Python over the matched rows when there is a query (their
+    `columns` follow the pk and date of `SearchPage.matched`), otherwise with one GROUP BY per
+    facet on the record table."""
+    counts = {column: Counter() for column in columns}
+    if matched is not None:
+        for position, column in enumerate(columns, start=2):
+            counts[column].update(row[position] for row in matched)
+        return counts
+    for column in columns:
+        counts[column].update(dict(queryset.order_by().values_list(column).annotate(total=Count("pk"))
+                                   .values_list(column, "total")))
+    return counts
+
+
+def all_matches(queryset, index: SearchIndex, query: str):
+    """Every record of `queryset` the search would list (for exports): the query's best
+    RELEVANCE_LIMIT matches, or all records newest first without a query."""
+    words = query_words(query)
+    if not words:
+        return queryset.order_by("-published_at", "-id")
+    return queryset.filter(pk__in=[pk for pk, _score in index.ranked_ids(words, RELEVANCE_LIMIT)])
 
 
 def filter_reference_facets(queryset, params):

@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 from kechuang.accounts.authentication import OPTIONAL
 from kechuang.core.models import District, IndustryChain, IndustryClass, TechField
 from kechuang.core.reference import reference_by_code
+from kechuang.core.schemas import ImportOut, ReasonIn, import_out
 from kechuang.demands import policies, selectors, services
 from kechuang.demands.choices import CooperationMode
 from kechuang.demands.importers import import_demands
@@ -63,16 +64,6 @@ class SearchOut(Schema):
     pages: int
     items: list[DemandOut]
     facets: dict
-
-
-class ReasonIn(Schema):
-    reason: str
-
-
-class ImportOut(Schema):
-    rows: int
-    created: int
-    errors: list[dict]
 
 
 def demand_out(user, demand) -> dict:
@@ -163,5 +154,4 @@ def demand_import(request, file: File[UploadedFile], dry_run: Form[bool] = True)
     if not policies.can_import_demands(request.user):
         raise PermissionDenied
     result = import_demands(uploaded=file, by=request.user, dry_run=dry_run)
-    return {"rows": result.rows, "created": result.created,
-            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors]}
+    return import_out(result)

@@ -1,12 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.validators import normalize_mobile, validate_mobile
+from kechuang.core.forms import RecordFormMixin
 from kechuang.demands.choices import CooperationMode
 from kechuang.demands.models import Demand
 
 
-class DemandEditForm(forms.ModelForm):
+class DemandEditForm(RecordFormMixin, forms.ModelForm):
     cooperation_modes = forms.MultipleChoiceField(label=_("cooperation modes"), choices=CooperationMode.choices,
                                                   required=False, widget=forms.CheckboxSelectMultiple)
 
@@ -21,21 +21,5 @@ class DemandEditForm(forms.ModelForm):
             "deadline": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tech_field"].queryset = self.fields["tech_field"].queryset.exclude(parent=None)
-        self.fields["industry"].queryset = self.fields["industry"].queryset.exclude(parent=None)
-
-    def clean_contact_phone(self):
-        phone = self.cleaned_data.get("contact_phone", "")
-        if phone:
-            validate_mobile(phone)
-            phone = normalize_mobile(phone)
-        return phone
-
     def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)

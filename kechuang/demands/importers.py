@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from kechuang.accounts.choices import OrganizationKind
 from kechuang.accounts.models import Organization
+from kechuang.accounts.selectors import sheet_owner
 from kechuang.core.importing import Column, ImportSpec, RowError, bool_options, option_lookup, read_sheet
 from kechuang.core.models import District, IndustryChain, IndustryClass, TechField
 from kechuang.demands.choices import CooperationMode, DemandStatus
@@ -65,15 +66,12 @@ def import_demands(*, uploaded, by, dry_run: bool, progress=None) -> ImportResul
         def error(key, message, row_number=row_number):
             result.errors.append(RowError(row_number, headers[key], message))
 
-        owner = member_org
-        if values["owner_uscc"]:
-            owner = enterprises.get(values["owner_uscc"].upper())
-            if owner is None:
-                error("owner_uscc", _("No verified enterprise has this credit code."))
-            elif member_org is not None and owner != member_org:
-                error("owner_uscc", _("You can only import the demands of your own enterprise."))
-        elif member_org is None:
-            error("owner_uscc", _("This column is required."))
+        owner, problem = sheet_owner(
+            values["owner_uscc"], owners=enterprises, member_organization=member_org,
+            unknown=_("No verified enterprise has this credit code."),
+            foreign=_("You can only import the demands of your own enterprise."))
+        if problem:
+            error("owner_uscc", problem)
         low, high = values["budget_min"], values["budget_max"]
         if low is not None and high is not None and low > high:
             error("budget_max", _("The upper end of the budget is below the lower end."))

@@ -1,16 +1,17 @@
 """Reads of the demand library, always through `demands_visible_to`."""
 
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from kechuang.core.models import District, IndustryChain, IndustryClass, TechField
 from kechuang.core.search import (
-    RELEVANCE_LIMIT,
+    LibrarySearchResult,
     QueryParams,
+    all_matches,
+    count_facets,
     filter_reference_facets,
     parse_decimal,
     query_words,
@@ -19,6 +20,7 @@ from kechuang.core.search import (
 from kechuang.demands.choices import PUBLIC_STATUSES, CooperationMode, DemandStatus
 from kechuang.demands.models import DEMAND_INDEX, Demand
 from kechuang.demands.policies import demands_visible_to, is_library_reviewer
+from kechuang.demands.workflow import INDEXED
 
 PAGE_SIZE = 20
 DATE_RANGES = {"30d": 30, "1y": 365, "3y": 3 * 365}
@@ -42,14 +44,6 @@ class DemandSearchParams(QueryParams):
 
 
 
-@dataclass
-class DemandSearchResult:
-    page: object
-    words: list[str]
-    facets: dict = field(default_factory=dict)
-    truncated: bool = False
-
-
 def apply_filters(queryset, params: DemandSearchParams):
     queryset = filter_reference_facets(queryset, params)
     if params.district:
@@ -70,14 +64,7 @@ def apply_filters(queryset, params: DemandSearchParams):
 
 
 def _facets(queryset, matched) -> dict:
-    counts = {column: Counter() for column in FACET_COLUMNS}
-    if matched is not None:  # (pk, pk or date, *FACET_COLUMNS) of every match
-        for position, column in enumerate(FACET_COLUMNS, start=2):
-            counts[column].update(row[position] for row in matched)
-    else:
-        for column in FACET_COLUMNS:
-            counts[column].update(dict(queryset.order_by().values_list(column).annotate(total=Count("pk"))
-                                       .values_list(column, "total")))
+    counts = count_facets(queryset, matched, FACET_COLUMNS)
     return {
         "tech_field": [(i.code, i.name, counts["facet_field"][i.code]) for i in TechField.objects.filter(parent=None)],
         "industry": [(i.code, i.name, counts["facet_section"][i.code])
@@ -88,23 +75,20 @@ def _facets(queryset, matched) -> dict:
 
 
 def demand_search(user, params: DemandSearchParams, *, with_facets: bool = True,
-                  page_size: int = PAGE_SIZE) -> DemandSearchResult:
+                  page_size: int = PAGE_SIZE) -> LibrarySearchResult:
     base = demands_visible_to(user).filter(status__in=PUBLIC_STATUSES)
     filtered = apply_filters(base, params)
     found = search_page(filtered, DEMAND_INDEX, params.query, sort=params.sort, page_number=params.page,
                         page_size=page_size, related=("owner", "district"),
                         extra_columns=FACET_COLUMNS if with_facets else ())
     facets = _facets(filtered, found.matched) if with_facets else {}
-    return DemandSearchResult(page=found.page, words=found.words, facets=facets, truncated=found.truncated)
+    return LibrarySearchResult(page=found.page, words=found.words, facets=facets, truncated=found.truncated)
 
 
 def demand_matches(user, params: DemandSearchParams):
     """Every demand the search would list (for exports)."""
     base = apply_filters(demands_visible_to(user).filter(status__in=PUBLIC_STATUSES), params)
-    words = query_words(params.query)
-    if not words:
-        return base.order_by("-published_at", "-id")
-    return base.filter(pk__in=[pk for pk, _score in DEMAND_INDEX.ranked_ids(words, RELEVANCE_LIMIT)])
+    return all_matches(base, DEMAND_INDEX, params.query)
 
 
 def demand_get(user, pk) -> Demand:
@@ -139,3 +123,9 @@ def challenge_candidates(user):
     if not (user.is_authenticated and user.is_bureau_staff):
         return Demand.objects.none()
     return demands_visible_to(user).filter(challenge_candidate=True).select_related("owner", "challenge_marked_by")
+
+
+def listed_demands_by_id(user, pks) -> dict[int, Demand]:
+    """The demands among `pks` in the library that the user may see (for lists assembled
+    elsewhere, such as matches)."""
+    return demands_visible_to(user).filter(status__in=INDEXED).select_related("owner").in_bulk(pks)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from kechuang.accounts.policies import is_library_reviewer
 from kechuang.core.errors import DomainError
 from kechuang.core.files import attachments_of
-from kechuang.core.forms import DocumentUploadForm
+from kechuang.core.forms import DocumentUploadForm, ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
 from kechuang.core.search import highlight
 from kechuang.core.web import add_service_errors, or_404, paginate, query_without_page
@@ -45,7 +45,7 @@ def detail(request, pk):
         "can_start_matchmaking": policies.can_start_matchmaking(user, demand),
         "can_view_matches": policies.can_view_matches(user, demand),
         "can_mark": policies.can_mark_challenge_candidate(user, demand),
-        "reason_form": forms.ReasonForm(), "attachment_form": DocumentUploadForm(),
+        "reason_form": ReasonForm(), "attachment_form": DocumentUploadForm(),
         "cooperation_labels": [label for value, label in CooperationMode.choices if value in demand.cooperation_modes],
     })
 
@@ -111,7 +111,7 @@ def transition(request, pk, action):
     try:
         if action in REASONED_TRANSITIONS:
             service, message = REASONED_TRANSITIONS[action]
-            form = forms.ReasonForm(request.POST)
+            form = ReasonForm(request.POST)
             if not form.is_valid():
                 messages.error(request, _("Give a reason."))
                 return redirect("demands:detail", pk=pk)

@@ -10,6 +10,6 @@ def own_profile(user, kind: str) -> SpecialistProfile | None:
     return SpecialistProfile.objects.filter(user=user, kind=kind).first()
 
 
-def available_profiles(kinds=None):
-    profiles = SpecialistProfile.objects.filter(available=True).select_related("tech_field", "industry", "district")
-    return profiles.filter(kind__in=kinds) if kinds else profiles
+def available_profiles_by_id(user, pks) -> dict[int, SpecialistProfile]:
+    """The available specialists among `pks` that the user may see (signed-in users only)."""
+    return profiles_visible_to(user).filter(available=True).in_bulk(pks)

@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from kechuang.accounts.authentication import OPTIONAL
 from kechuang.accounts.models import User
 from kechuang.achievements.selectors import achievement_get
+from kechuang.core.schemas import ReasonIn
 from kechuang.demands.selectors import demand_get
 from kechuang.matching import policies, selectors, services
 
@@ -73,10 +74,6 @@ class IntentIn(Schema):
     demand_id: int
     achievement_id: int
     message: str = ""
-
-
-class ReasonIn(Schema):
-    reason: str
 
 
 class NoteIn(Schema):

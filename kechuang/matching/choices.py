@@ -34,3 +34,6 @@ SIGNAL_LABELS = {
     "readiness": _("readiness meets the need"), "budget": _("price within the budget"),
     "freshness": _("recently published"),
 }
+
+RECORD_KIND_LABELS = {"achievement": _("achievements"), "demand": _("demands"), "expert": _("experts"),
+                      "broker": _("technology brokers")}

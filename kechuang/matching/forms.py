@@ -44,10 +44,6 @@ class IntentForm(forms.Form):
     strength = forms.FloatField(required=False, widget=forms.HiddenInput)
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     meeting_at = forms.DateTimeField(label=_("meeting time"), required=False,

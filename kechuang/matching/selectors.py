@@ -6,10 +6,13 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.achievements.models import Achievement
+from kechuang.achievements.selectors import published_achievements_by_id
 from kechuang.achievements.workflow import INDEXED as ACHIEVEMENT_INDEXED
 from kechuang.demands.models import Demand
+from kechuang.demands.selectors import listed_demands_by_id
 from kechuang.demands.workflow import INDEXED as DEMAND_INDEXED
 from kechuang.experts.models import SpecialistProfile
+from kechuang.experts.selectors import available_profiles_by_id
 from kechuang.matching import index
 from kechuang.matching.choices import OPEN_STATUSES, SIGNAL_LABELS, CaseStatus
 from kechuang.matching.engine import Match, Need
@@ -57,9 +60,10 @@ class Recommendations:
         return bool(self.strong)
 
 
-MODELS = {"achievement": Achievement, "demand": Demand, "expert": SpecialistProfile, "broker": SpecialistProfile}
-LIVE = {"achievement": Q(status__in=ACHIEVEMENT_INDEXED), "demand": Q(status__in=DEMAND_INDEXED),
-        "expert": Q(available=True), "broker": Q(available=True)}
+# For each kind of index record: the rows a user may see, through the owning app's visibility
+# policy (the index may still hold a record withdrawn a moment ago).
+LOADERS = {"achievement": published_achievements_by_id, "demand": listed_demands_by_id,
+           "expert": available_profiles_by_id, "broker": available_profiles_by_id}
 
 
 def need_of_demand(demand: Demand) -> Need:
@@ -75,28 +79,24 @@ def need_of_achievement(achievement: Achievement) -> Need:
                 district=record.district, exclude=[record.id])
 
 
-def _resolve(matches: list[Match], user=None, source: str = "") -> list[Recommendation]:
-    """Matches with their database rows; rows gone since the index saw them are dropped."""
+def _resolve(matches: list[Match], user, source: str = "") -> list[Recommendation]:
+    """Matches with their database rows, as far as the user may see them; rows gone since the
+    index saw them are dropped."""
     wanted: dict[str, list[int]] = {}
     for match in matches:
         kind, pk = index.parse_key(match.record.id)
         wanted.setdefault(kind, []).append(pk)
     rows = {}
     for kind, pks in wanted.items():
-        queryset = MODELS[kind].objects.filter(LIVE[kind], pk__in=pks)
-        if kind == "achievement":
-            queryset = queryset.select_related("owner", "tech_field", "readiness")
-        elif kind == "demand":
-            queryset = queryset.select_related("owner")
-        rows.update({index.record_key(kind, obj.pk): obj for obj in queryset})
+        rows.update({index.record_key(kind, pk): obj for pk, obj in LOADERS[kind](user, pks).items()})
     verdicts = {}
-    if user is not None and user.is_authenticated and source:
+    if user.is_authenticated and source:
         verdicts = dict(RecommendationFeedback.objects.filter(user=user, source=source).values_list("target", "useful"))
     return [Recommendation(match, rows[match.record.id], match.record.id, verdicts.get(match.record.id))
             for match in matches if match.record.id in rows]
 
 
-def match_need(need: Need, *, kinds, k: int = 10, user=None, source: str = "") -> Recommendations:
+def match_need(need: Need, *, user, kinds, k: int = 10, source: str = "") -> Recommendations:
     need.kinds = kinds
     matches = index.backend().match(need, k)
     return Recommendations(_resolve(matches, user, source), source)

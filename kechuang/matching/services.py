@@ -3,6 +3,7 @@ the nightly announcement of new strong matches."""
 
 from datetime import date, datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -10,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.accounts.choices import PlatformRole
-from kechuang.accounts.models import User
+from kechuang.accounts.models import Membership, User
 from kechuang.core.errors import DomainError
 from kechuang.core.search import notify_index_change
 from kechuang.core.services import audit_record, notify
+from kechuang.experts.models import SpecialistProfile
 from kechuang.matching import index, policies, selectors
 from kechuang.matching.choices import EventKind
 from kechuang.matching.models import Matchmaking, MatchmakingEvent, NotifiedMatch, RecommendationFeedback
@@ -37,8 +39,6 @@ def index_sync(table: str, pks: list[int]) -> dict:
         records = [index.demand_record(row) for row in live]
         keys = [index.record_key("demand", pk) for pk in pks]
     else:
-        from kechuang.experts.models import SpecialistProfile
-
         live = list(index.indexable_specialists().filter(pk__in=pks))
         records = [index.specialist_record(row, selectors.past_case_titles(row)) for row in live]
         keys = [index.record_key(profile.kind, profile.pk) for profile in SpecialistProfile.objects.filter(pk__in=pks)]
@@ -50,7 +50,7 @@ def index_sync(table: str, pks: list[int]) -> dict:
     return {"upserted": len(records), "removed": len(gone)}
 
 
-def all_records(progress=None) -> list:
+def all_records() -> list:
     records = [index.achievement_record(row) for row in index.indexable_achievements().iterator(chunk_size=500)]
     records += [index.demand_record(row) for row in index.indexable_demands().iterator(chunk_size=500)]
     records += [index.specialist_record(row, selectors.past_case_titles(row)) for row in index.indexable_specialists()]
@@ -77,8 +77,6 @@ def _case_url(case) -> str:
 
 
 def _notify_parties(case, *, title: str, body: str = "", exclude=None) -> None:
-    from kechuang.accounts.models import Membership
-
     recipients = set(User.objects.filter(
         pk__in=Membership.objects.filter(organization_id__in=[case.demand.owner_id, case.achievement.owner_id])
         .values("user_id")))
@@ -139,11 +137,16 @@ def case_accept(*, case, by, text: str = "") -> Matchmaking:
                  text=text)
 
 
-@transaction.atomic
-def case_decline(*, case, by, reason: str) -> Matchmaking:
+def _required_reason(reason: str, message: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Say why you decline.")})
+        raise ValidationError({"reason": message})
+    return reason
+
+
+@transaction.atomic
+def case_decline(*, case, by, reason: str) -> Matchmaking:
+    reason = _required_reason(reason, _("Say why you decline."))
     return _move(case, by=by, action="decline", allowed=policies.can_answer_case, event_kind=EventKind.DECLINED,
                  text=reason, close_reason=reason)
 
@@ -175,8 +178,6 @@ def case_assign(*, case, by, broker: User | None = None, officer: User | None = 
                  changes={"broker": case.broker_id, "officer": case.officer_id})
     if broker is not None:
         # The broker is matched with the titles of their cases: this one now counts.
-        from kechuang.experts.models import SpecialistProfile
-
         notify_index_change(SpecialistProfile._meta.db_table,
                             SpecialistProfile.objects.filter(user=broker).values_list("pk", flat=True))
     if broker is not None and broker.pk != by.pk:
@@ -218,9 +219,7 @@ def case_sign(*, case, by, amount, signed_on: date, text: str = "") -> Matchmaki
 
 @transaction.atomic
 def case_close(*, case, by, reason: str) -> Matchmaking:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the case is closed.")})
+    reason = _required_reason(reason, _("Say why the case is closed."))
     return _move(case, by=by, action="close", allowed=policies.can_record_outcome, event_kind=EventKind.CLOSED,
                  text=reason, close_reason=reason)
 
@@ -234,7 +233,7 @@ def feedback_record(*, by, source: str, target: str, useful: bool, strength: flo
         raise PermissionDenied
     for key in (source, target):
         kind, _pk = index.parse_key(key) if ":" in key else ("", 0)
-        if kind not in selectors.MODELS:
+        if kind not in selectors.LOADERS:
             raise ValidationError({"target": _("Unknown record.")})
     feedback, _created = RecommendationFeedback.objects.update_or_create(
         user=by, source=source, target=target, defaults={"useful": useful, "strength": strength})
@@ -246,14 +245,13 @@ def feedback_record(*, by, source: str, target: str, useful: bool, strength: flo
 def announce_new_strong_matches() -> int:
     """For every published demand, the strong achievement matches not announced before go to the
     demand's enterprise, in the app and by e-mail. Returns how many were announced."""
-    from kechuang.accounts.models import Membership
-
     announced = 0
     if not index.backend().kind_counts().get("achievement"):
         return 0
     for demand in index.indexable_demands().filter(status__in=["published", "matchmaking"]):
         source = index.record_key("demand", demand.pk)
-        strong = selectors.achievements_for_demand(None, demand, k=5).strong
+        # What anybody may see: the announcement lists published achievements only.
+        strong = selectors.achievements_for_demand(AnonymousUser(), demand, k=5).strong
         known = set(NotifiedMatch.objects.filter(source=source).values_list("target", flat=True))
         fresh = [item for item in strong if item.key not in known]
         if not fresh:

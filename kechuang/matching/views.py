@@ -8,12 +8,13 @@ from django.views.decorators.http import require_POST
 
 from kechuang.achievements.selectors import achievement_get
 from kechuang.core.errors import DomainError
+from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
 from kechuang.core.services import job_create
 from kechuang.core.web import or_404, paginate, query_without_page
 from kechuang.demands.selectors import demand_get
 from kechuang.matching import forms, index, policies, selectors, services, tasks
-from kechuang.matching.choices import CaseStatus
+from kechuang.matching.choices import RECORD_KIND_LABELS, CaseStatus
 
 MATCH_POOL = 30
 
@@ -132,11 +133,11 @@ def case_detail(request, pk):
         "can_claim": policies.can_claim_case(user, case), "can_note": policies.can_add_note(user, case),
         "can_outcome": policies.can_record_outcome(user, case) and case.status == CaseStatus.ACCEPTED,
         "can_close": policies.can_record_outcome(user, case),
-        "reason_form": forms.ReasonForm(), "note_form": forms.NoteForm(), "sign_form": forms.SignForm(),
+        "reason_form": ReasonForm(), "note_form": forms.NoteForm(), "sign_form": forms.SignForm(),
         "assign_form": forms.AssignForm() if policies.can_assign_case(user, case) else None})
 
 
-CASE_FORMS = {"decline": forms.ReasonForm, "close": forms.ReasonForm, "note": forms.NoteForm,
+CASE_FORMS = {"decline": ReasonForm, "close": ReasonForm, "note": forms.NoteForm,
               "sign": forms.SignForm, "assign": forms.AssignForm}
 
 
@@ -183,7 +184,8 @@ def case_action(request, pk, action):
 def overview(request):
     kinds = index.backend().kind_counts()
     return render(request, "matching/overview.html", {
-        "kinds": sorted(kinds.items()), "total": sum(kinds.values()), "feedback": selectors.feedback_summary(),
+        "kinds": [(RECORD_KIND_LABELS.get(kind, kind), count) for kind, count in kinds.items()],
+        "total": sum(kinds.values()), "feedback": selectors.feedback_summary(),
         "cases": selectors.case_statistics(), "contract_total": selectors.contract_total()})
 
 

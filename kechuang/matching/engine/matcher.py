@@ -16,7 +16,7 @@ similarity), calibrated so that a "strong match" label means the record likely s
 """
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -179,9 +179,6 @@ class Matcher:
         self.character_pairs.remove(record_id)
         return self.records.pop(record_id, None) is not None
 
-    def vector_of(self, record_id: str) -> np.ndarray | None:
-        return self.vectors.vector(record_id)
-
     # -- queries ---------------------------------------------------------------------------
     def match(self, need: Need, k: int = 10, query_vector: np.ndarray | None = None) -> list[Match]:
         w = self.weights
@@ -269,7 +266,3 @@ def shared_terms(query_terms: Sequence[str], record: Record, idf, limit: int = 6
 def _z(values: np.ndarray) -> np.ndarray:
     spread = float(values.std())
     return (values - float(values.mean())) / spread if spread > 1e-9 else np.zeros_like(values)
-
-
-def records_keywords(records: Iterable[Record]) -> set[str]:
-    return {word for record in records for word in record.keywords}

@@ -114,7 +114,7 @@ class IndexStore:
         if not records:
             return
         if vectors is None:
-            vectors = self.make_matcher().encoder.encode([record.searchable() for record in records])
+            vectors = self.current().encoder.encode([record.searchable() for record in records])
         if len(records) > COMPACT_AFTER:
             # A bulk load (an Excel import, the demo) goes straight into a new snapshot.
             matcher = self.current()

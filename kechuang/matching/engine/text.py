@@ -9,23 +9,22 @@ phrase such as 熔融纺丝 stays one token instead of two generic ones.
 
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable
 
 import opencc
 import rjieba
 
-_STOP_WORD_TEXT = """
-的 了 和 与 及 或 等 在 是 为 对 以 由 于 其 该 本 此 这 那 之 而 并 也
-都 就 将 把 被 从 到 向 上 下 中 内 外 一种 一个 一些 以及 及其 进行 通过
-具有 可以 能够 用于 采用 基于 包括 所述 涉及 提供 实现 方法 技术 研究 问题 需要
-需求 要求 我们 我司 公司 企业 希望 目前 现有 主要 相关 一定 较 很 更 最 不 无
-有 个 可 能 使 得 所 如 若 即 又 同时 因此 但是 然而 由于 从而 并且 或者 如何
-什么 哪些 通过 利用 使用 进一步 方面 情况 问题 工作 分析 结果 表明 a an the
-of and or to in on for with by is are be as at
-from this that we our
+from kechuang.core.text import STOP_WORDS as BASE_STOP_WORDS
+from kechuang.core.text import fold
+
+# Besides the library search's stop words: what demands and abstracts say around their subject.
+_MORE_STOP_WORDS = """
+研究 问题 需要 需求 要求 我们 我司 公司 企业 希望 目前 现有 主要 相关 一定 较 很
+更 最 不 无 有 个 可 能 使 得 所 如 若 即 又 同时 因此 但是 然而 由于 从而
+并且 或者 如何 什么 哪些 利用 使用 进一步 方面 情况 工作 分析 结果 表明 be as
+at from this that we our
 """
-STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
+STOP_WORDS = BASE_STOP_WORDS | frozenset(_MORE_STOP_WORDS.split())
 
 _WORD = re.compile(r"\w")
 _converter = opencc.OpenCC("t2s")
@@ -33,7 +32,7 @@ _converter = opencc.OpenCC("t2s")
 
 def normalise(text: str) -> str:
     """Half-width, simplified, lower-case form of `text`."""
-    return _converter.convert(unicodedata.normalize("NFKC", text or "")).lower()
+    return _converter.convert(fold(text))
 
 
 def is_term(word: str) -> bool:
@@ -76,10 +75,6 @@ class Tokenizer:
         for term in self.tokens(text):
             weights[term] = weights.get(term, 0.0) + (phrase_boost if term in self.user_words else 1.0)
         return weights
-
-    def key_terms(self, text: str) -> list[str]:
-        """The distinct terms of `text`, in order of first occurrence."""
-        return list(dict.fromkeys(self.tokens(text)))
 
 
 def bigrams(text: str) -> list[str]:

@@ -81,10 +81,14 @@ def test_no_strong_match_is_said_plainly_and_routes_to_specialists(world, market
         "display_name": "周经纪", "expertise": "桥梁工程、结构抗震加固领域的技术转移与产学研对接。",
         "keywords": "桥梁,抗震"})
     index_now(*world.users.broker.specialist_profiles.all())
-    response = client_for("public").get(reverse("matching:find_solution"), {"q": "高速铁路桥梁的抗震加固设计"})
+    response = client_for("org_admin").get(reverse("matching:find_solution"), {"q": "高速铁路桥梁的抗震加固设计"})
     page = response.content.decode()
     assert 'data-testid="no-strong"' in page
     assert "周经纪" in page
+    # Profiles are for signed-in users: the public is told to sign in, not shown them.
+    public = client_for("public").get(reverse("matching:find_solution"), {"q": "高速铁路桥梁的抗震加固设计"})
+    assert "周经纪" not in public.content.decode()
+    assert 'data-testid="sign-in-for-specialists"' in public.content.decode()
 
 
 def test_find_solution_refuses_an_empty_description(client_for, world):
@@ -122,6 +126,7 @@ def test_feedback_is_stored_once_per_pair_and_shown_in_the_overview(world, marke
     assert (rows[0]["useful"], rows[0]["not_useful"], rows[1]["useful"]) == (1, 0, 0)
     overview = client_for("bureau_officer").get(reverse("matching:overview")).content.decode()
     assert 'data-testid="feedback"' in overview and "100%" in overview
+    assert "<li>科技成果: 2</li>" in overview and "<li>achievement:" not in overview
 
 
 def test_nightly_task_announces_each_new_strong_match_once(world, market, django_capture_on_commit_callbacks):
@@ -151,10 +156,11 @@ def test_rebuild_recreates_the_index_from_the_database(world, market):
     assert steps and index.backend().known([key]) == {key}
 
 
-@pytest.mark.parametrize("persona", ["institute_user", "expert", "public"])
-def test_matches_of_a_demand_are_not_shown_to_outsiders(world, market, client_for, persona):
+@pytest.mark.parametrize(("persona", "status"), [("institute_user", 404), ("expert", 404), ("public", 302)])
+def test_matches_of_a_demand_are_not_shown_to_outsiders(world, market, client_for, persona, status):
     response = client_for(persona).get(reverse("matching:demand_matches", args=[market.demand.pk]))
-    assert response.status_code in (302, 404)
+    assert response.status_code == status
+    assert "锂电池热失控早期预警系统" not in response.content.decode()
 
 
 def test_rebuild_command_reports_progress(world, market):
