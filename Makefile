@@ -30,6 +30,8 @@ $(MO): locale/zh_Hans/LC_MESSAGES/django.po $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --statistics -d locale -D django -l zh_Hans
 
 install: $(VENV)/.installed node_modules/.installed $(MO)
+	# WeasyPrint draws PDFs with Pango; the CJK fonts make Chinese render.
+	scripts/ensure-debian-packages.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 
 run: install
 	$(PY) manage.py migrate --no-input
@@ -41,7 +43,7 @@ run: install
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 test-deps: $(VENV)/.test-installed node_modules/.installed $(MO)
-	scripts/ensure-debian-packages.sh chromium fonts-noto-cjk redis-server
+	scripts/ensure-debian-packages.sh chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 redis-server
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",  # tsvector search fields; harmless on SQLite
+    "django.forms",  # the built-in widget templates, found by the project-wide form renderer
     "django_htmx",
     "ninja",  # serves the API docs page from local static files, not a CDN
     "django_tasks_db",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "kechuang.demands",
     "kechuang.experts",
     "kechuang.matching",
+    "kechuang.programs",
     "kechuang.demo",
 ]
 
@@ -85,6 +87,9 @@ if PRODUCTION:
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+
+# Widgets may use templates from templates/ (e.g. the table rows of an application form).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
@@ -225,6 +230,8 @@ LOGGING = {
     "filters": {"personal_data": {"()": "kechuang.core.logging.MaskPersonalDataFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("kechuang.demands.urls")),
     path("", include("kechuang.experts.urls")),
     path("", include("kechuang.matching.urls")),
+    path("", include("kechuang.programs.urls")),
     path("api/v1/", api.urls),
 ]

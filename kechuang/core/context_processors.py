@@ -8,9 +8,10 @@ from kechuang.core.selectors import unread_notification_count
 
 def _main_entries(user):
     entries = [(_("Achievements"), "achievements:portal"), (_("Demands"), "demands:portal"),
-               (_("Find a solution"), "matching:find_solution")]
+               (_("Find a solution"), "matching:find_solution"), (_("Programmes"), "programs:call_list")]
     if user.is_authenticated:
-        entries += [(_("Matchmaking"), "matching:cases"), (_("My organisation"), "accounts:my_organization")]
+        entries += [(_("Matchmaking"), "matching:cases"), (_("My applications"), "programs:my_applications"),
+                    (_("My organisation"), "accounts:my_organization")]
     return entries
 
 
@@ -27,13 +28,14 @@ def _management_entries(user):
     if user.has_role("broker"):
         entries.append((_("Broker work queue"), "matching:broker_queue"))
     if user.has_role("expert"):
-        entries.append((_("My expert profile"), "experts:edit_own", "expert"))
+        entries += [(_("My expert profile"), "experts:edit_own", "expert"), (_("My reviews"), "programs:my_reviews"),
+                    (_("Declared conflicts of interest"), "experts:conflicts")]
     if user.has_role("broker"):
         entries.append((_("My broker profile"), "experts:edit_own", "broker"))
     if user.is_bureau_staff:
         entries += [(_("Registration of funded results"), "achievements:registration_report"),
                     (_("Open-challenge list candidates"), "demands:challenge_candidates"),
-                    (_("Matching overview"), "matching:overview")]
+                    (_("Matching overview"), "matching:overview"), (_("Programmes and calls"), "programs:manage")]
     if user.is_bureau_admin:
         entries += [(_("Users and roles"), "accounts:user_list"), (_("Reference data"), "core:reference_index"),
                     (_("Audit log"), "core:audit_log")]

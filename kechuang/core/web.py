@@ -3,7 +3,7 @@
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404
+from django.http import Http404, HttpResponse
 
 PAGE_SIZE = 20
 
@@ -33,3 +33,14 @@ def or_404(selector, *args, **kwargs):
         return selector(*args, **kwargs)
     except ObjectDoesNotExist as error:
         raise Http404 from error
+
+
+def download(data: bytes, *, kind: str, filename: str, inline: bool = False) -> HttpResponse:
+    """A generated file with a server-chosen name (kind is a key of core.files.KINDS)."""
+    from django.utils.http import content_disposition_header
+
+    from kechuang.core.files import KINDS
+
+    response = HttpResponse(data, content_type=KINDS[kind])
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    return response

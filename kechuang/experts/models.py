@@ -38,3 +38,21 @@ class SpecialistProfile(LibraryRecordMixin, models.Model):
 
     def __str__(self):
         return f"{self.display_name} ({self.get_kind_display()})"
+
+
+class DeclaredConflict(models.Model):
+    """An organisation an expert declares a conflict of interest with (回避): the expert is never
+    assigned to its applications."""
+
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="declared_conflicts")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("organisation"))
+    reason = models.CharField(_("reason"), max_length=200)
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-declared_at"]
+        constraints = [models.UniqueConstraint(fields=["expert", "organization"], name="one_declaration_per_org")]
+
+    def __str__(self):
+        return f"{self.expert} ⟂ {self.organization}"

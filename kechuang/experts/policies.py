@@ -2,7 +2,7 @@
 
 from kechuang.accounts.choices import PlatformRole
 from kechuang.experts.choices import SpecialistKind
-from kechuang.experts.models import SpecialistProfile
+from kechuang.experts.models import DeclaredConflict, SpecialistProfile
 
 ROLE_OF_KIND = {SpecialistKind.EXPERT: PlatformRole.EXPERT, SpecialistKind.BROKER: PlatformRole.BROKER}
 
@@ -22,3 +22,16 @@ def specialist_kinds_of(user) -> list[str]:
 
 def can_edit_own_profile(user) -> bool:
     return bool(specialist_kinds_of(user))
+
+
+def can_declare_conflicts(user) -> bool:
+    return user.is_authenticated and user.has_role(PlatformRole.EXPERT)
+
+
+def declarations_visible_to(user):
+    """An expert's own declarations; the bureau sees every one."""
+    if not user.is_authenticated:
+        return DeclaredConflict.objects.none()
+    if user.is_bureau_staff:
+        return DeclaredConflict.objects.all()
+    return DeclaredConflict.objects.filter(expert=user)

@@ -1,5 +1,5 @@
 from kechuang.experts.models import SpecialistProfile
-from kechuang.experts.policies import profiles_visible_to
+from kechuang.experts.policies import declarations_visible_to, profiles_visible_to
 
 
 def profile_get(user, pk: int) -> SpecialistProfile:
@@ -13,3 +13,7 @@ def own_profile(user, kind: str) -> SpecialistProfile | None:
 def available_profiles_by_id(user, pks) -> dict[int, SpecialistProfile]:
     """The available specialists among `pks` that the user may see (signed-in users only)."""
     return profiles_visible_to(user).filter(available=True).in_bulk(pks)
+
+
+def own_declarations(user):
+    return declarations_visible_to(user).filter(expert=user).select_related("organization")

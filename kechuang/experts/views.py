@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kechuang.core.policies import SIGNED_IN, view_policy
 from kechuang.core.web import add_service_errors, or_404
@@ -34,3 +35,28 @@ def edit_own(request, kind):
             messages.success(request, _("Saved."))
             return redirect("experts:detail", pk=profile.pk)
     return render(request, "experts/edit.html", {"form": form, "kind_label": SpecialistKind(kind).label})
+
+
+@view_policy(policies.can_declare_conflicts, description="experts")
+def conflicts(request):
+    """The expert's declared conflicts of interest: never assigned to those organisations' applications."""
+    form = forms.ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conflict_declare(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("experts:conflicts")
+    return render(request, "experts/conflicts.html", {
+        "form": form, "declarations": selectors.own_declarations(request.user)})
+
+
+@require_POST
+@view_policy(policies.can_declare_conflicts, description="experts")
+def conflict_withdraw(request, pk):
+    declaration = or_404(selectors.own_declarations(request.user).get, pk=pk)
+    services.conflict_withdraw(by=request.user, declaration=declaration)
+    messages.success(request, _("The declaration is withdrawn."))
+    return redirect("experts:conflicts")

@@ -69,7 +69,7 @@ def _section(industry: IndustryClass | None) -> str | None:
     return industry.parent.code if industry.parent_id else industry.code
 
 
-def _field(tech_field: TechField | None) -> str | None:
+def field_code(tech_field: TechField | None) -> str | None:
     if tech_field is None:
         return None
     return tech_field.parent.code if tech_field.parent_id else tech_field.code
@@ -83,7 +83,7 @@ def achievement_record(achievement: Achievement) -> Record:
     return Record(
         id=record_key("achievement", achievement.pk), kind="achievement", title=achievement.name,
         text=f"{achievement.summary}\n{achievement.description[:2000]}", keywords=achievement.keyword_list,
-        field=_field(achievement.tech_field), industry=_section(achievement.industry),
+        field=field_code(achievement.tech_field), industry=_section(achievement.industry),
         chain=achievement.chain.code if achievement.chain_id else None,
         district=achievement.owner.district.code if achievement.owner.district_id else None,
         readiness=achievement.readiness.level if achievement.readiness_id else None,
@@ -100,7 +100,7 @@ def demand_text(demand: Demand) -> str:
 def demand_record(demand: Demand) -> Record:
     return Record(
         id=record_key("demand", demand.pk), kind="demand", title=demand.title, text=demand_text(demand),
-        keywords=demand.keyword_list, field=_field(demand.tech_field), industry=_section(demand.industry),
+        keywords=demand.keyword_list, field=field_code(demand.tech_field), industry=_section(demand.industry),
         chain=demand.chain.code if demand.chain_id else None,
         district=demand.district.code if demand.district_id else None,
         readiness=demand.readiness_needed.level if demand.readiness_needed_id else None,
@@ -114,7 +114,7 @@ def specialist_record(profile: SpecialistProfile, past_cases: list[str] = ()) ->
     return Record(
         id=record_key(profile.kind, profile.pk), kind=profile.kind, title=profile.display_name,
         text=f"{profile.title} {profile.employer}\n{profile.expertise}\n{history}", keywords=profile.keyword_list,
-        field=_field(profile.tech_field), industry=_section(profile.industry),
+        field=field_code(profile.tech_field), industry=_section(profile.industry),
         district=profile.district.code if profile.district_id else None, published=_day(profile.updated_at))
 
 

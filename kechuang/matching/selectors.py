@@ -192,3 +192,16 @@ def contract_total():
 def case_statistics() -> dict:
     counts = dict(Matchmaking.objects.values_list("status").annotate(n=Count("pk")))
     return {label: counts.get(status, 0) for status, label in CaseStatus.choices}
+
+
+def expert_affinities(texts: dict[str, tuple[str, object]], k: int = 50) -> dict[tuple[str, int], float]:
+    """Reviewer affinity from the matching engine: for each key -> (text, technology field), the
+    match strength of its best `k` experts, as {(key, expert's user pk): strength}."""
+    target = index.backend()
+    strengths: dict[tuple[str, int], float] = {}
+    for key, (text, tech_field) in texts.items():
+        for match in target.match(Need(text=text, field=index.field_code(tech_field), kinds=["expert"]), k):
+            strengths[(key, index.parse_key(match.record.id)[1])] = match.strength
+    user_of = dict(SpecialistProfile.objects.filter(pk__in={pk for _key, pk in strengths})
+                   .values_list("pk", "user_id"))
+    return {(key, user_of[pk]): strength for (key, pk), strength in strengths.items() if pk in user_of}

@@ -6,8 +6,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kechuang.experts.assignment import Infeasible, Problem, greedy, solve
+from kechuang.experts.assignment import Infeasible, Problem, dependent_rounding, greedy, solve, solve_randomised
 
 REFERENCE = Path(__file__).resolve().parents[4] / "shared" / "data" / "assignment"
 
@@ -78,3 +80,56 @@ def test_reference_instance_reaches_the_optimum():
     assert not any(pair in conflicts for pair in assignment.pairs)
     # The data README gives the optimum with the enterprise rule: 5559.69.
     assert assignment.total_affinity == pytest.approx(5559.69, abs=0.01)
+
+
+def test_randomised_mode_keeps_every_rule_and_caps_each_pair():
+    problem = random_problem(1, applications=5, experts=9, demand=2)
+    problem.max_load = dict.fromkeys(problem.max_load, 3)
+    rng = random.Random(7)
+    draws = 600
+    counts = Counter()
+    for _ in range(draws):
+        assignment = solve_randomised(problem, cap=0.5, rng=rng)
+        assert valid(problem, assignment.pairs)
+        counts.update(assignment.pairs)
+    # each pair is drawn with probability at most 0.5: allow four standard deviations of noise
+    assert max(counts.values()) / draws <= 0.5 + 4 * (0.25 / draws) ** 0.5
+    # and the draws differ, unlike the deterministic optimum
+    assert len(counts) > sum(problem.demand.values())
+
+
+def test_randomised_mode_expected_affinity_is_the_capped_optimum():
+    problem = random_problem(5, applications=4, experts=8, demand=2)
+    problem.max_load = dict.fromkeys(problem.max_load, 2)
+    exact = solve(problem).total_affinity
+    rng = random.Random(1)
+    mean = sum(solve_randomised(problem, cap=1.0, rng=rng).total_affinity for _ in range(50)) / 50
+    # with no cap the fractional optimum is the integral one, so every draw is optimal
+    assert mean == pytest.approx(exact, abs=1e-6)
+
+
+def test_dependent_rounding_keeps_marginals_and_degrees():
+    edges = [("e1", "s1", 50), ("e1", "s2", 50), ("e2", "s1", 50), ("e2", "s2", 50), ("e3", "s2", 100)]
+    rng = random.Random(0)
+    seen = Counter()
+    for _ in range(2000):
+        chosen = dependent_rounding(edges, 100, rng)
+        degree = Counter(seat for _expert, seat in chosen)
+        assert degree["s1"] == 1 and degree["s2"] == 2
+        assert ("e3", "s2") in chosen
+        seen.update(chosen)
+    assert seen[("e1", "s1")] / 2000 == pytest.approx(0.5, abs=0.05)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), applications=st.integers(1, 6), experts=st.integers(2, 9),
+       demand=st.integers(1, 3), randomised=st.booleans())
+def test_no_conflict_is_ever_assigned(seed, applications, experts, demand, randomised):
+    problem = random_problem(seed, applications=applications, experts=experts, demand=demand)
+    try:
+        assignment = (solve_randomised(problem, cap=0.6, rng=random.Random(seed)) if randomised
+                      else solve(problem))
+    except Infeasible:
+        return
+    assert not any(pair in problem.conflicts for pair in assignment.pairs)
+    assert valid(problem, assignment.pairs)
