@@ -16,6 +16,7 @@ from kechuang.core.errors import DomainError
 from kechuang.core.policies import PUBLIC, view_policy
 from kechuang.demands.api import router as demands_router
 from kechuang.matching.api import router as matching_router
+from kechuang.programs.api import router as programs_router
 
 api = NinjaAPI(
     title="Kechuang API",
@@ -30,6 +31,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", achievements_router)
 api.add_router("/", demands_router)
 api.add_router("/", matching_router)
+api.add_router("/", programs_router)
 
 
 @api.exception_handler(DomainError)

@@ -14,6 +14,7 @@ from kechuang.core.testing import PERSONAS
 from kechuang.demands import policies as demand_policies
 from kechuang.experts import policies as expert_policies
 from kechuang.matching import policies as matching_policies
+from kechuang.programs import policies as program_policies
 
 MATRIX = Path(settings.BASE_DIR) / "docs" / "roles.md"
 
@@ -68,7 +69,43 @@ ACTIONS = {
     "use_broker_queue": lambda user, world: matching_policies.is_broker(user),
     "view_matching_overview": lambda user, world: core_policies.is_bureau_staff(user),
     "edit_specialist_profile": lambda user, world: expert_policies.can_edit_own_profile(user),
+    "apply_to_call": lambda user, world: program_policies.can_apply(user, programme_records(world)["call"]),
+    "manage_programmes": lambda user, world: program_policies.can_manage_programmes(user)
+    and program_policies.can_check_eligibility(user, programme_records(world)["application"]),
+    "view_other_application": lambda user, world: program_policies.applications_visible_to(user).filter(
+        pk=programme_records(world)["application"].pk).exists(),
+    "declare_conflicts": lambda user, world: expert_policies.can_declare_conflicts(user),
+    "view_other_project": lambda user, world: program_policies.projects_visible_to(user).filter(
+        pk=programme_records(world)["project"].pk).exists(),
 }
+
+
+def programme_records(world) -> dict:
+    """An open call, and a submitted application and a project of an organisation no persona
+    belongs to."""
+    if not hasattr(world, "programmes"):
+        from datetime import date, timedelta
+
+        from django.utils import timezone
+
+        from kechuang.achievements.models import FundedProject
+        from kechuang.programs.models import Application, Call, Programme, Project
+
+        now = timezone.now()
+        programme = Programme.objects.create(name="面上项目", kind="nsf_research")
+        call = Call.objects.create(programme=programme, title="开放批次", year=2027, budget=100,
+                                   opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=10),
+                                   status="published")
+        common = {"call": call, "organization": world.orgs.pending, "applicant": world.users.applicant,
+                  "summary": "摘要", "requested_amount": 10}
+        application = Application.objects.create(title="外单位申报", status="submitted", **common)
+        awarded = Application.objects.create(title="外单位项目", status="awarded", awarded_amount=10, **common)
+        funded = FundedProject.objects.create(reference="X-1", title="外单位项目", organization=world.orgs.pending,
+                                              year=2027)
+        project = Project.objects.create(application=awarded, funded_project=funded, amount=10,
+                                         starts_on=date(2027, 1, 1), ends_on=date(2028, 12, 31))
+        world.programmes = {"call": call, "application": application, "project": project}
+    return world.programmes
 
 
 def can_express_intent_on_own_record(user, world) -> bool:

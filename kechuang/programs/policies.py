@@ -49,8 +49,9 @@ def can_edit_call(user, call) -> bool:
 
 def can_apply(user, call) -> bool:
     """Start a draft: a member of a verified organisation while the call is open (the call's own
-    eligibility rules are checked on submission, with the reasons shown)."""
-    return call.is_open and verified_organization(user) is not None
+    eligibility rules are checked on submission, with the reasons shown). The bureau's staff run
+    the calls and do not apply to them."""
+    return call.is_open and verified_organization(user) is not None and not user.is_bureau_staff
 
 
 def is_applicant_side(user, application) -> bool:

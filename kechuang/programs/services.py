@@ -169,6 +169,17 @@ def application_start(*, by, call: Call, data: dict) -> Application:
     return application
 
 
+START_FIELDS = ("title", "summary", "requested_amount")
+
+
+@transaction.atomic
+def application_create(*, by, call: Call, data: dict, answers: dict) -> Application:
+    """A draft with its first answers in one step (the API): nothing is kept when an answer is bad."""
+    application = application_start(by=by, call=call, data={key: data[key] for key in START_FIELDS if key in data})
+    rest = {key: value for key, value in data.items() if key not in START_FIELDS}
+    return application_save(by=by, application=application, data=rest, answers=answers)
+
+
 def _lock(application) -> Application:
     return Application.objects.select_for_update().select_related("call__programme", "organization").get(
         pk=application.pk)

@@ -18,9 +18,10 @@ CRITERIA = [{"key": "novelty", "label": "创新性", "weight": 40},
             {"key": "feasibility", "label": "可行性", "weight": 35},
             {"key": "team", "label": "团队基础", "weight": 25}]
 SCHEMA = [{"key": "background", "label": "立项依据", "type": "long_text", "required": True},
-          {"key": "budget", "label": "经费预算", "type": "table", "required": False, "columns": ["科目", "金额（万元）"],
-           "rows": 4},
-          {"key": "stage", "label": "研究阶段", "type": "choice", "required": False, "choices": ["基础研究", "应用研究"]},
+          {"key": "budget", "label": "经费预算", "type": "table", "required": False,
+           "columns": ["科目", "金额（万元）"], "rows": 4},
+          {"key": "stage", "label": "研究阶段", "type": "choice", "required": False,
+           "choices": ["基础研究", "应用研究"]},
           {"key": "months", "label": "研究周期（月）", "type": "number", "required": False}]
 
 
@@ -58,8 +59,8 @@ def make_experts(count: int, *, enterprise: int = 0, keywords="锂电池,储能,
     experts = []
     for number in range(count):
         in_enterprise = number < enterprise
-        organization = OrganizationFactory(
-            name=f"专家单位{number}", kind=OrganizationKind.ENTERPRISE if in_enterprise else OrganizationKind.UNIVERSITY)
+        kind = OrganizationKind.ENTERPRISE if in_enterprise else OrganizationKind.UNIVERSITY
+        organization = OrganizationFactory(name=f"专家单位{number}", kind=kind)
         user = grant(member_of(organization, name=f"评审专家{number}"), PlatformRole.EXPERT)
         SpecialistProfile.objects.create(
             user=user, kind=SpecialistKind.EXPERT, display_name=user.name, keywords=keywords,

@@ -40,6 +40,7 @@ def project(world):
     return [application.project.pk]
 
 
+JSON = "application/json"
 STAFF = {"bureau_officer": 200, "bureau_admin": 200}
 NOT_STAFF = {"public": 302, "org_admin": 403, "expert": 403, "broker": 403}
 APPLICANT_SIDE = {"enterprise_user": 200, "org_admin": 200}
@@ -83,6 +84,31 @@ ACCESS_CASES = [
                denied={"public": 302, **OUTSIDERS}),
     AccessCase("programs:project_action", method="post", args=lambda w: [*project(w), "taskbook"],
                allowed={"bureau_officer": 302}, denied={"public": 302, **OUTSIDERS}),
+    AccessCase("api:programs_calls", allowed={"public": 200}, denied={}),
+    AccessCase("api:programs_call", args=call, allowed={"public": 200}, denied={}),
+    AccessCase("api:programs_application_start", method="post", args=call, content_type=JSON,
+               data=lambda w: {"title": "接口申报", "summary": "摘要", "requested_amount": "12",
+                               "answers": {"background": "依据"}},
+               allowed={"enterprise_user": 201}, denied={"public": 401, "bureau_officer": 403}),
+    AccessCase("api:programs_applications", allowed={"org_admin": 200}, denied={"public": 401}),
+    AccessCase("api:programs_application", args=submitted, allowed={"enterprise_user": 200, "bureau_officer": 200},
+               denied={"public": 401, "institute_user": 404, "expert": 404}),
+    AccessCase("api:programs_application_save", method="patch", args=draft, content_type=JSON,
+               data=lambda w: {"title": "改过的标题"}, allowed={"enterprise_user": 200},
+               denied={"public": 401, "institute_user": 404, "bureau_officer": 404}),
+    AccessCase("api:programs_application_submit", method="post", args=draft, allowed={"enterprise_user": 200},
+               denied={"public": 401, "institute_user": 404}),
+    AccessCase("api:programs_application_withdraw", method="post", args=submitted, allowed={"org_admin": 200},
+               denied={"public": 401, "institute_user": 404, "bureau_officer": 403}),
+    AccessCase("api:programs_reviews", allowed={"expert": 200}, denied={"public": 401}),
+    AccessCase("api:programs_review_accept", method="post", args=seat, allowed={"expert": 200},
+               denied={"public": 401, "enterprise_user": 404, "bureau_officer": 404}),
+    AccessCase("api:programs_review_decline", method="post", args=seat, content_type=JSON,
+               data=lambda w: {"reason": "时间冲突"}, allowed={"expert": 200},
+               denied={"public": 401, "enterprise_user": 404}),
+    AccessCase("api:programs_review_submit", method="post", args=seat, content_type=JSON,
+               data=lambda w: {"scores": {"novelty": 80}, "comment": "尚未接受邀请就评审"},
+               allowed={}, denied={"public": 401, "expert": 403, "enterprise_user": 404}),
     AccessCase("experts:conflicts", allowed={"expert": 200}, denied={"public": 302, "org_admin": 403,
                                                                        "bureau_officer": 403}),
     AccessCase("experts:conflict_withdraw", method="post", args=lambda w: [declaration(w)],
@@ -108,3 +134,28 @@ def test_a_draft_call_is_invisible_to_the_public(client_for, world):
     assert client_for("public").get(reverse("programs:call_detail", args=[draft_call.pk])).status_code == 404
     assert client_for("bureau_officer").get(reverse("programs:call_detail", args=[draft_call.pk])).status_code == 200
     assert Call.objects.count() == 1
+
+
+def test_the_api_takes_a_draft_to_submission_and_refuses_bad_answers(client_for, world):
+    import json
+
+    from django.urls import reverse
+
+    call_pk = call(world)[0]
+    client = client_for("enterprise_user")
+    created = client.post(reverse("api:programs_application_start", args=[call_pk]), json.dumps(
+        {"title": "接口申报", "summary": "摘要", "requested_amount": "12", "answers": {"months": "半年"}}),
+        content_type=JSON)
+    assert created.status_code == 422
+    assert not Application.objects.exists()
+    created = client.post(reverse("api:programs_application_start", args=[call_pk]), json.dumps(
+        {"title": "接口申报", "summary": "摘要", "requested_amount": "12", "answers": {"months": "6"}}),
+        content_type=JSON)
+    pk = created.json()["id"]
+    refused = client.post(reverse("api:programs_application_submit", args=[pk]))
+    assert refused.status_code == 422 and refused.json()["detail"]["__all__"] == ["立项依据：必填。"]
+    client.patch(reverse("api:programs_application_save", args=[pk]), json.dumps(
+        {"answers": {"background": "补充依据"}}), content_type=JSON)
+    submitted_now = client.post(reverse("api:programs_application_submit", args=[pk])).json()
+    assert submitted_now["status"] == "submitted" and submitted_now["answers"] == {"months": "6",
+                                                                                   "background": "补充依据"}

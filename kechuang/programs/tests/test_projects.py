@@ -197,5 +197,6 @@ def test_overdue_milestones_block_new_applications(world, project):
     milestone.due_on = timezone.localdate() - timedelta(days=1)
     milestone.save()
     assert selectors.has_overdue_project(world.orgs.enterprise)
-    services.milestone_report(by=world.users.enterprise_user, milestone=milestone, report="按期完成中期任务，提交报告。")
+    services.milestone_report(by=world.users.enterprise_user, milestone=milestone,
+                              report="按期完成中期任务，提交报告。")
     assert not selectors.has_overdue_project(world.orgs.enterprise)

@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -44,7 +45,7 @@ def panel(application):
 def test_each_conflict_rule_is_found(world, eligible):
     enterprise_app, institute_app = eligible
     experts = make_experts(5)
-    colleague, declarer, partner, coauthor, free = experts
+    colleague, declarer, partner, coauthor, _unrelated = experts
     # same organisation: a colleague of the enterprise applicant
     colleague.membership.organization = world.orgs.enterprise
     colleague.membership.save()
@@ -220,7 +221,7 @@ def test_a_review_is_scored_with_the_weights_and_only_once(world, in_review):
     services.review_submit(by=seat.expert, assignment=seat, scores=SCORES, comment="创新性较强，方案可行。")
     seat.refresh_from_db()
     assert seat.weighted_score == Decimal("79.00")    # 0.4*80 + 0.35*70 + 0.25*90
-    with pytest.raises(Exception):  # noqa: B017,PT011  (PermissionDenied: already submitted)
+    with pytest.raises(PermissionDenied):   # already submitted
         services.review_submit(by=seat.expert, assignment=seat, scores=SCORES, comment="改主意了，重新打分。")
     seat.refresh_from_db()
     assert seat.weighted_score == Decimal("79.00") and seat.comment == "创新性较强，方案可行。"
@@ -232,7 +233,8 @@ def test_scores_out_of_range_are_refused(world, in_review):
     seat = in_review[0].assignments.first()
     services.assignment_respond(by=seat.expert, assignment=seat, accept=True)
     with pytest.raises(ValidationError) as error:
-        services.review_submit(by=seat.expert, assignment=seat, scores=SCORES | {"team": 101}, comment="十个字以上的意见。")
+        services.review_submit(by=seat.expert, assignment=seat, scores=SCORES | {"team": 101},
+                               comment="十个字以上的意见。")
     assert error.value.messages == ["团队基础：请填写0到100的整数。"]
     seat.refresh_from_db()
     assert seat.status == AssignmentStatus.ACCEPTED and seat.weighted_score is None
