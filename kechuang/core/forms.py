@@ -47,3 +47,7 @@ class RecordFormMixin:
             validate_mobile(phone)
             phone = normalize_mobile(phone)
         return phone
+
+
+# Django 6.1's blank choice label: its zh_Hans catalogue has no translation yet, so ours carries one.
+BLANK_CHOICE_LABEL = _("- Select an option -")

@@ -225,7 +225,8 @@ class ApplicationForm(RecordFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partners"].queryset = Organization.objects.filter(status=OrganizationStatus.VERIFIED)
+        self.fields["partners"].queryset = Organization.objects.filter(status=OrganizationStatus.VERIFIED).exclude(
+            kind=OrganizationKind.GOVERNMENT).exclude(pk=self.instance.organization_id)
         self.fields["partners"].required = False
         self.fields["partners"].help_text = _("Organisations that apply with you (optional).")
 

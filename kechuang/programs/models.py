@@ -167,7 +167,7 @@ class Application(models.Model):
     partners = models.ManyToManyField(Organization, blank=True, related_name="partner_applications",
                                       verbose_name=_("co-applicant organisations"))
     title = models.CharField(_("project title"), max_length=200)
-    summary = models.TextField(_("summary"), max_length=2000, blank=True)
+    summary = models.TextField(_("project summary"), max_length=2000, blank=True)
     keywords = models.CharField(_("keywords"), max_length=200, blank=True,
                                 help_text=_("Separate keywords with commas."))
     tech_field = models.ForeignKey(TechField, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
