@@ -42,6 +42,11 @@ USERS = [
     ("provider", "仪器管理员 吴刚", "13800000009", "testing", OrgRole.ADMIN, PlatformRole.PROVIDER, ""),
     ("banker", "客户经理 郑华", "13800000010", "bank", OrgRole.ADMIN, None, ""),
     ("applicant", "申请人 钱多", "13800000011", "pending", OrgRole.ADMIN, None, ""),
+    # review experts of the demo programmes (two from enterprises)
+    ("reviewer1", "评审专家 何教授", "13800000012", "university2", OrgRole.MEMBER, PlatformRole.EXPERT, ""),
+    ("reviewer2", "评审专家 高工", "13800000013", "materials", OrgRole.MEMBER, PlatformRole.EXPERT, ""),
+    ("reviewer3", "评审专家 林主任", "13800000014", "hospital", OrgRole.MEMBER, PlatformRole.EXPERT, ""),
+    ("reviewer4", "评审专家 马总工", "13800000015", "incubator", OrgRole.MEMBER, PlatformRole.EXPERT, ""),
 ]
 
 

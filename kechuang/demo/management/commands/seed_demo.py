@@ -9,6 +9,7 @@ from kechuang.core.services import audit_record
 from kechuang.demands import demo as demands_demo
 from kechuang.experts import demo as experts_demo
 from kechuang.matching import demo as matching_demo
+from kechuang.programs import demo as programs_demo
 
 
 class Command(BaseCommand):
@@ -31,4 +32,5 @@ class Command(BaseCommand):
         demands_demo.seed(demo_city["organizations"], achievements_demo.read_jsonl, log=self.stdout.write)
         experts_demo.seed(log=self.stdout.write)
         matching_demo.seed(log=self.stdout.write)
+        programs_demo.seed(log=self.stdout.write)
         audit_record("demo.seeded", actor_label="seed_demo")
