@@ -35,7 +35,8 @@ def _management_entries(user):
     if user.is_bureau_staff:
         entries += [(_("Registration of funded results"), "achievements:registration_report"),
                     (_("Open-challenge list candidates"), "demands:challenge_candidates"),
-                    (_("Matching overview"), "matching:overview"), (_("Programmes and calls"), "programs:manage")]
+                    (_("Matching overview"), "matching:overview"), (_("Programmes and calls"), "programs:manage"),
+                    (_("Challenge lists"), "programs:challenge_manage")]
     if user.is_bureau_admin:
         entries += [(_("Users and roles"), "accounts:user_list"), (_("Reference data"), "core:reference_index"),
                     (_("Audit log"), "core:audit_log")]

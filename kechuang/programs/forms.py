@@ -10,7 +10,7 @@ from kechuang.core.forms import RecordFormMixin
 from kechuang.core.models import TechField
 from kechuang.programs import selectors
 from kechuang.programs.choices import FieldType, Verdict
-from kechuang.programs.models import Application, Call, Programme, Project
+from kechuang.programs.models import Application, Call, Challenge, Programme, Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -354,3 +354,24 @@ def first_error(form) -> str:
     return " ".join(error_list(form))
 
 
+
+
+class ChallengeListBuildForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2020, max_value=2100)
+    quarter = forms.TypedChoiceField(label=_("quarter"), coerce=int, choices=[(q, f"Q{q}") for q in range(1, 5)])
+
+
+class ChallengeForm(forms.ModelForm):
+    class Meta:
+        model = Challenge
+        fields = ["goals", "budget", "deadline", "max_teams", "phase_one_amount", "phases"]
+        widgets = {"goals": forms.Textarea(attrs={"rows": 4}), "deadline": DATE}
+
+
+def stage_decisions(post, teams) -> dict[int, tuple[str, int | None]]:
+    """{team pk: (decision, merge target pk)} from the race page's per-team fields."""
+    decisions = {}
+    for team in teams:
+        target = post.get(f"target-{team.pk}", "")
+        decisions[team.pk] = (post.get(f"decision-{team.pk}", ""), int(target) if target.isdigit() else None)
+    return decisions

@@ -13,13 +13,16 @@ from kechuang.accounts.models import Organization
 from kechuang.achievements.models import FundedProject
 from kechuang.core.fields import ChoiceSetField
 from kechuang.core.models import District, TechField
+from kechuang.demands.models import Demand
 from kechuang.programs.choices import (
     ApplicationStatus,
     AssignmentStatus,
     CallStatus,
+    ChallengeStatus,
     MilestoneStatus,
     ProgrammeKind,
     ProjectStatus,
+    StageDecision,
     Verdict,
 )
 
@@ -306,3 +309,80 @@ class AcceptanceVote(models.Model):
     def __str__(self):
         return f"{self.project} · {self.expert}"
 
+
+
+class ChallengeList(models.Model):
+    """榜单: the quarter's open-competition challenges, built from the demands marked as candidates."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=[(q, f"Q{q}") for q in range(1, 5)])
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        verbose_name = _("challenge list")
+        constraints = [models.UniqueConstraint(fields=["year", "quarter"], name="one_challenge_list_per_quarter")]
+
+    def __str__(self):
+        return f"{self.year}年第{self.quarter}季度揭榜挂帅榜单"
+
+
+class Challenge(models.Model):
+    """揭榜挂帅: one enterprise's problem on the list. Solver teams apply through the challenge's
+    call, each with a named lead (the application's project lead); in the parallel track (赛马制)
+    up to `max_teams` are funded for the first phase, an assessment after each phase continues,
+    eliminates or merges teams, and the rest of the budget goes to the winners."""
+
+    challenge_list = models.ForeignKey(ChallengeList, on_delete=models.PROTECT, related_name="challenges")
+    demand = models.OneToOneField(Demand, on_delete=models.PROTECT, related_name="challenge")
+    call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="challenge")
+    setter = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="challenges",
+                               verbose_name=_("enterprise that set the challenge"))
+    goals = models.TextField(_("goals and indicators"))
+    budget = models.DecimalField(_("budget (10,000 yuan)"), **MONEY)
+    deadline = models.DateField(_("deadline for solver teams"))
+    max_teams = models.PositiveSmallIntegerField(_("teams funded in phase one (K)"), default=3)
+    phase_one_amount = models.DecimalField(_("phase-one funding per team (10,000 yuan)"), **MONEY)
+    phases = models.PositiveSmallIntegerField(_("phases"), default=2)
+    current_phase = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(_("status"), max_length=10, choices=ChallengeStatus.choices,
+                              default=ChallengeStatus.DRAFT)
+
+    class Meta:
+        ordering = ["challenge_list", "pk"]
+        verbose_name = _("challenge")
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__gt=0) & Q(phase_one_amount__gt=0),
+                                   name="challenge_money_positive"),
+            models.CheckConstraint(condition=Q(max_teams__gte=1) & Q(phases__gte=1), name="challenge_shape_valid"),
+        ]
+
+    def __str__(self):
+        return self.call.title
+
+
+class StageAssessment(models.Model):
+    """One team's outcome at the end of one phase of the parallel track."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="assessments")
+    phase = models.PositiveSmallIntegerField(_("phase"))
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="stage_assessments",
+                                    verbose_name=_("solver team"))
+    decision = models.CharField(_("decision"), max_length=10, choices=StageDecision.choices)
+    merged_into = models.ForeignKey(Application, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("merged into"))
+    note = models.TextField(_("assessment"), blank=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["challenge", "phase", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "phase", "application"], name="one_outcome_per_team_phase"),
+            models.CheckConstraint(condition=~Q(decision=StageDecision.MERGE) | Q(merged_into__isnull=False),
+                                   name="merge_names_its_target"),
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.phase} · {self.get_decision_display()}"

@@ -4,7 +4,7 @@ affinity, review results and projects. Everything a user reads goes through a po
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,8 @@ from kechuang.accounts.models import Membership
 from kechuang.achievements.choices import AchievementStatus
 from kechuang.achievements.models import Achievement, Completer
 from kechuang.core.search import tokenize
+from kechuang.demands.models import Demand
+from kechuang.demands.workflow import INDEXED as DEMAND_INDEXED
 from kechuang.experts.choices import Sector, SpecialistKind
 from kechuang.experts.models import DeclaredConflict, SpecialistProfile
 from kechuang.matching.selectors import expert_affinities
@@ -26,7 +28,16 @@ from kechuang.programs.choices import (
     ProgrammeKind,
     ProjectStatus,
 )
-from kechuang.programs.models import Application, Call, Milestone, Programme, Project, ReviewAssignment
+from kechuang.programs.models import (
+    Application,
+    Call,
+    Challenge,
+    ChallengeList,
+    Milestone,
+    Programme,
+    Project,
+    ReviewAssignment,
+)
 
 CONFLICT_YEARS = 3
 
@@ -315,3 +326,28 @@ def milestone_get(project, pk) -> Milestone:
 
 def joint_funds():
     return Programme.objects.filter(kind=ProgrammeKind.JOINT_FUND).select_related("sponsor")
+
+
+# -- open challenges -------------------------------------------------------------------------------
+
+
+def challenge_lists(user):
+    """Lists with the challenges the user may see: published lists for everyone, all for the bureau."""
+    lists = ChallengeList.objects.all() if policies.is_staff(user) else ChallengeList.objects.exclude(
+        published_at=None)
+    visible = policies.challenges_visible_to(user).select_related("setter", "call")
+    return lists.prefetch_related(Prefetch("challenges", queryset=visible))
+
+
+def challenge_get(user, pk) -> Challenge:
+    return policies.challenges_visible_to(user).select_related("setter", "call", "demand", "challenge_list").get(
+        pk=pk)
+
+
+def challenge_candidates_left():
+    return Demand.objects.filter(challenge_candidate=True, status__in=DEMAND_INDEXED, challenge__isnull=True).count()
+
+
+def race_history(challenge) -> list:
+    return list(challenge.assessments.select_related("application__organization", "merged_into").order_by(
+        "phase", "pk"))
