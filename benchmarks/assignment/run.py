@@ -1,16 +1,19 @@
 """Reviewer assignment benchmark: the platform's solver (kechuang.experts.assignment) on an
 instance folder laid out like ../shared/data/assignment (see its README).
 
-    benchmarks/assignment/run.py [--instance DIR] [--json FILE]
+    benchmarks/assignment/run.py [--instance DIR] [--json FILE] [--randomised CAP [--seed N]]
 
 Prints and writes solve_s, total_affinity, min_application_affinity (the lowest sum over one
 application's reviewers), apps_with_enterprise, conflicts (counted here from conflicts.csv, not
-by the solver) and greedy_total_affinity (the greedy baseline in the same run).
+by the solver) and greedy_total_affinity (the greedy baseline in the same run). With
+--randomised CAP the solver runs in its collusion-resistant mode (no expert-application pair
+drawn with probability above CAP) and the same keys describe that draw.
 """
 
 import argparse
 import csv
 import json
+import random
 import sys
 import time
 from collections import defaultdict
@@ -18,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from kechuang.experts.assignment import Problem, greedy, solve
+from kechuang.experts.assignment import Problem, greedy, solve, solve_randomised
 
 DEFAULT_INSTANCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "assignment"
 
@@ -45,10 +48,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--instance", type=Path, default=DEFAULT_INSTANCE)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--randomised", type=float, metavar="CAP", help="largest probability of any one pair")
+    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     problem, conflicts = load(args.instance)
     started = time.perf_counter()
-    assignment = solve(problem)
+    if args.randomised:
+        assignment = solve_randomised(problem, cap=args.randomised, rng=random.Random(args.seed))
+    else:
+        assignment = solve(problem)
     solve_s = time.perf_counter() - started
     baseline = greedy(problem)
     per_application = defaultdict(float)

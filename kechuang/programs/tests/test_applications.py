@@ -287,3 +287,42 @@ def test_the_application_pdf_renders_chinese(client_for, world, call):
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "基于深度学习的锂电池健康状态估计" in text and "立项依据" in text and "设备费" in text
+
+
+ACTIONS = {
+    "submit": ("enterprise_user", lambda by, a: services.application_submit(by=by, application=a)),
+    "withdraw": ("enterprise_user", lambda by, a: services.application_withdraw(by=by, application=a)),
+    "pass": ("bureau_officer", lambda by, a: services.application_check(by=by, application=a, action="pass")),
+    "return": ("bureau_officer", lambda by, a: services.application_check(by=by, application=a, action="return",
+                                                                            reason="补充材料")),
+    "reject": ("bureau_officer", lambda by, a: services.application_check(by=by, application=a, action="reject",
+                                                                            reason="不符合条件")),
+    "award": ("bureau_officer", lambda by, a: services.application_decide(by=by, application=a, award=True,
+                                                                            amount=Decimal("10"))),
+    "decline": ("bureau_officer", lambda by, a: services.application_decide(by=by, application=a, award=False)),
+}
+
+
+@pytest.mark.parametrize("status", ApplicationStatus.values)
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_every_transition_is_allowed_exactly_as_the_table_says(world, call, status, action):
+    """Each service against each status: what the table lists happens, anything else is refused
+    and leaves the application, its project and the audit log as they were."""
+    from kechuang.programs.workflow import APPLICATION_WORKFLOW
+
+    application = make_application(call, world.users.enterprise_user)
+    Application.objects.filter(pk=application.pk).update(
+        status=status, awarded_amount=Decimal("5") if status == ApplicationStatus.AWARDED else None,
+        reference=None if status == ApplicationStatus.DRAFT else "2027-T-0001")
+    application.refresh_from_db()
+    persona, act = ACTIONS[action]
+    before = snapshot(application)
+    if APPLICATION_WORKFLOW.allows(status, action):
+        act(getattr(world.users, persona), application)
+        application.refresh_from_db()
+        assert application.status == APPLICATION_WORKFLOW.target(status, action)
+    else:
+        with pytest.raises((PermissionDenied, TransitionNotAllowed)):
+            act(getattr(world.users, persona), application)
+        assert snapshot(application) == before
+        assert Project.objects.filter(application=application).exists() is False
