@@ -27,6 +27,12 @@ def seat(world):
                                             status=AssignmentStatus.INVITED).pk]
 
 
+def accepted_seat(world):
+    pk = seat(world)[0]
+    ReviewAssignment.objects.filter(pk=pk).update(status=AssignmentStatus.ACCEPTED)
+    return [pk]
+
+
 def project(world):
     from decimal import Decimal
 
@@ -137,6 +143,10 @@ ACCESS_CASES = [
     AccessCase("api:programs_review_submit", method="post", args=seat, content_type=JSON,
                data=lambda w: {"scores": {"novelty": 80}, "comment": "尚未接受邀请就评审"},
                allowed={}, denied={"public": 401, "expert": 403, "enterprise_user": 404}),
+    AccessCase("api:programs_review_submit", method="post", args=accepted_seat, content_type=JSON,
+               data=lambda w: {"scores": {"novelty": 80, "feasibility": 70, "team": 90},
+                               "comment": "方案可行，团队基础扎实。"},
+               allowed={"expert": 200}, denied={"public": 401, "bureau_officer": 404}),
     AccessCase("programs:challenge_lists", allowed={"public": 200, "bureau_officer": 200}, denied={}),
     AccessCase("programs:challenge_detail", args=challenge, allowed={"public": 200, "enterprise_user": 200},
                denied={}),
