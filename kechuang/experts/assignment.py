@@ -46,11 +46,21 @@ class Infeasible(Exception):
     """No assignment satisfies the demands, loads, conflicts and the enterprise rule."""
 
 
-def _flows(problem: Problem, *, scale: int = 1, pair_capacity: int = 1):
+@dataclass
+class Network:
+    """A solved flow network: every arc's tail, head and flow, and for each candidate pair
+    (application, expert) the arc that assigns it (expert -> open seat, or expert -> pair node)."""
+    tails: list[int]
+    heads: list[int]
+    flows: list[int]
+    keys: list[tuple[str, str]]
+    assigning_arc: list[int]
+
+
+def _network(problem: Problem, *, scale: int = 1, pair_capacity: int = 1) -> Network:
     """Solves the network with demands and loads multiplied by `scale` and each expert-application
-    pair carrying at most `pair_capacity` units. Returns the candidates (application index, expert
-    index) with, per candidate, the units sent to the application's open seats and to its
-    enterprise seats. With scale 1 and pair capacity 1 this is the exact integral assignment."""
+    pair carrying at most `pair_capacity` units. With scale 1 and pair capacity 1 this is the
+    exact integral assignment; scaled, it is the best fractional one under a per-pair cap."""
     import numpy as np
     from ortools.graph.python import min_cost_flow
 
@@ -91,108 +101,95 @@ def _flows(problem: Problem, *, scale: int = 1, pair_capacity: int = 1):
              np.zeros(n_business, dtype=np.int64), np.zeros(n_business, dtype=np.int64),
              np.zeros(len(applications), dtype=np.int64), np.zeros(len(applications), dtype=np.int64)]
     flow = min_cost_flow.SimpleMinCostFlow()
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(np.concatenate(tails), np.concatenate(heads),
-                                                     np.concatenate(capacities), np.concatenate(costs))
+    all_tails, all_heads = np.concatenate(tails), np.concatenate(heads)
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(all_tails, all_heads, np.concatenate(capacities),
+                                                     np.concatenate(costs))
     total = int(needed.sum()) * scale
     supplies = np.zeros(pair_node + n_business, dtype=np.int64)
     supplies[0], supplies[1] = total, -total
     flow.set_nodes_supplies(np.arange(len(supplies)), supplies)
     if flow.solve() != flow.OPTIMAL:
         raise Infeasible("no assignment meets the demands, loads, conflicts and the enterprise rule")
-    first = len(experts)
-    to_open = np.zeros(len(candidates), dtype=np.int64)
-    to_enterprise = np.zeros(len(candidates), dtype=np.int64)
-    to_open[academic] = flow.flows(arcs[first:first + n_academic])
-    business_start = first + n_academic + n_business
-    to_enterprise[business] = flow.flows(arcs[business_start:business_start + n_business])
-    to_open[business] = flow.flows(arcs[business_start + n_business:business_start + 2 * n_business])
-    keys = [(applications[a], experts[e]) for a, e in zip(app_of, expert_of, strict=True)]
-    return keys, to_open, to_enterprise
+    # the assigning arcs: the academic ones, then expert -> pair, each block in candidate order
+    assigning = np.zeros(len(candidates), dtype=np.int64)
+    assigning[academic] = len(experts) + np.arange(n_academic)
+    assigning[business] = len(experts) + n_academic + np.arange(n_business)
+    return Network(tails=all_tails.tolist(), heads=all_heads.tolist(), flows=flow.flows(arcs).tolist(),
+                   keys=[(applications[a], experts[e]) for a, e in zip(app_of, expert_of, strict=True)],
+                   assigning_arc=assigning.tolist())
+
+
+def _assignment(problem: Problem, network: Network, flows: list[int]) -> Assignment:
+    pairs = [key for key, arc in zip(network.keys, network.assigning_arc, strict=True) if flows[arc] > 0]
+    return Assignment(pairs, float(sum(problem.affinity[pair] for pair in pairs)))
 
 
 def solve(problem: Problem) -> Assignment:
-    keys, to_open, to_enterprise = _flows(problem)
-    result = [key for key, units in zip(keys, to_open + to_enterprise, strict=True) if units > 0]
-    return Assignment(result, float(sum(problem.affinity[pair] for pair in result)))
+    network = _network(problem)
+    return _assignment(problem, network, network.flows)
 
 
 def solve_randomised(problem: Problem, *, cap: float, rng=None, resolution: int = 100) -> Assignment:
-    """The collusion-resistant mode: no pair is chosen with probability above `cap`.
+    """The collusion-resistant mode: no expert-application pair is chosen with probability above
+    `cap`.
 
     First the best fractional assignment in which every pair has weight at most `cap` (the same
     network with everything scaled by `resolution`), then one integral assignment drawn from it by
-    dependent rounding on the expert-seat graph (Gandhi et al. 2006): every seat count is kept
-    exactly, each expert's load stays within the floor and ceiling of its fractional load, and
-    each pair is drawn with exactly its fractional weight. The draw is repeated in the rare case
-    that it puts one enterprise expert on both kinds of seat of the same application."""
+    rounding the flow around cycles (dependent rounding, Gandhi et al. 2006, on the whole network
+    as in Jecmen et al. 2020): every arc ends at the floor or ceiling of its fractional flow and
+    keeps its fractional value as its expectation, so each pair is drawn with exactly its weight,
+    every seat count is kept, no expert exceeds their load, and an enterprise expert's pair node
+    passes its one unit to a single seat."""
     import random
 
     rng = rng or random.SystemRandom()
     capacity = int(cap * resolution)
     if capacity < 1:
         raise ValueError("cap too small for the resolution")
-    keys, to_open, to_enterprise = _flows(problem, scale=resolution, pair_capacity=min(capacity, resolution))
-    edges = [(expert, (application, seat), int(units))
-             for (application, expert), open_units, enterprise_units in zip(keys, to_open, to_enterprise, strict=True)
-             for seat, units in (("open", open_units), ("enterprise", enterprise_units)) if units > 0]
-    for _attempt in range(100):
-        chosen = dependent_rounding(edges, resolution, rng)
-        pairs = [(seat[0], expert) for expert, seat in chosen]
-        if len(set(pairs)) == len(pairs):
-            return Assignment(pairs, float(sum(problem.affinity[pair] for pair in pairs)))
-    raise Infeasible("no draw without a repeated expert")
+    network = _network(problem, scale=resolution, pair_capacity=min(capacity, resolution))
+    return _assignment(problem, network, round_flow(network.tails, network.heads, network.flows, resolution, rng))
 
 
-def dependent_rounding(edges: list[tuple[str, tuple, int]], whole: int, rng) -> list[tuple[str, tuple]]:
-    """Rounds bipartite edge weights (integers out of `whole`) to 0 or `whole` with each edge kept
-    with probability weight/whole and every vertex's total kept between its floor and ceiling."""
-    weight = [units for _left, _right, units in edges]
-    ends = [(("L", left), ("R", right)) for left, right, _units in edges]
-    incident: dict = {}
-    for number, (left, right) in enumerate(ends):
-        if 0 < weight[number] < whole:
-            incident.setdefault(left, set()).add(number)
-            incident.setdefault(right, set()).add(number)
-
-    def walk(start):
-        """Follows fractional edges from `start` until a vertex repeats (a cycle) or the path is
-        stuck; returns the edges of the cycle or path."""
-        path_vertices, path_edges, position = [start], [], {start: 0}
-        vertex, came_by = start, None
-        while True:
-            options = [edge for edge in incident.get(vertex, ()) if edge != came_by]
-            if not options:
-                return path_edges, path_vertices[-1]
-            edge = options[0]
-            left, right = ends[edge]
-            vertex = right if vertex == left else left
-            path_edges.append(edge)
-            if vertex in position:
-                return path_edges[position[vertex]:], None
-            position[vertex] = len(path_vertices)
-            path_vertices.append(vertex)
-            came_by = edge
-
+def round_flow(tails: list[int], heads: list[int], flows: list[int], whole: int, rng) -> list[int]:
+    """Rounds a flow whose node balances are multiples of `whole` to one where every arc carries a
+    multiple of `whole`: each arc ends at the floor or ceiling of its value, with its current value
+    as the expectation. Fractional arcs always form cycles (a node with one fractional arc would be
+    out of balance); each step pushes flow around one cycle, forward or backward at random, until
+    an arc on it becomes whole."""
+    flows = list(flows)
+    incident: dict[int, set[int]] = {}
+    for arc, units in enumerate(flows):
+        if units % whole:
+            incident.setdefault(tails[arc], set()).add(arc)
+            incident.setdefault(heads[arc], set()).add(arc)
     while incident:
-        start = next(iter(incident))
-        edges_on, stuck_at = walk(start)
-        if stuck_at is not None:      # a path: walk again from its dead end to get a maximal one
-            edges_on, _ = walk(stuck_at)
-        first, second = edges_on[0::2], edges_on[1::2]
-        alpha = min([whole - weight[e] for e in first] + [weight[e] for e in second])
-        beta = min([weight[e] for e in first] + [whole - weight[e] for e in second])
-        step = alpha if rng.random() < beta / (alpha + beta) else -beta
-        for e in first:
-            weight[e] += step
-        for e in second:
-            weight[e] -= step
-        for e in edges_on:
-            if weight[e] in (0, whole):
-                for vertex in ends[e]:
-                    incident[vertex].discard(e)
-                    if not incident[vertex]:
-                        del incident[vertex]
-    return [(left, right) for (left, right, _units), final in zip(edges, weight, strict=True) if final == whole]
+        cycle = _cycle(incident, tails, heads)
+        ahead = min(whole - flows[arc] % whole if sign > 0 else flows[arc] % whole for arc, sign in cycle)
+        back = min(flows[arc] % whole if sign > 0 else whole - flows[arc] % whole for arc, sign in cycle)
+        step = ahead if rng.random() < back / (ahead + back) else -back
+        for arc, sign in cycle:
+            flows[arc] += sign * step
+            if flows[arc] % whole == 0:
+                for node in (tails[arc], heads[arc]):
+                    incident[node].discard(arc)
+                    if not incident[node]:
+                        del incident[node]
+    return flows
+
+
+def _cycle(incident, tails, heads) -> list[tuple[int, int]]:
+    """A cycle of fractional arcs as (arc, +1 if walked from tail to head else -1)."""
+    node = next(iter(incident))
+    position, walked, came_by = {node: 0}, [], None
+    while True:
+        arc = next(arc for arc in incident[node] if arc != came_by)
+        forward = tails[arc] == node
+        walked.append((arc, 1 if forward else -1))
+        node = heads[arc] if forward else tails[arc]
+        if node in position:
+            return walked[position[node]:]
+        position[node] = len(walked)
+        came_by = arc
 
 
 def greedy(problem: Problem) -> Assignment:

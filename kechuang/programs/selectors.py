@@ -210,12 +210,11 @@ def application_text(application) -> str:
     return f"{application.title}\n{application.keywords}\n{application.summary}"
 
 
-def keyword_overlap(left: str, right: str) -> float:
+def keyword_overlap(left: set[str], right: set[str]) -> float:
     """Share of the smaller side's words found on the other side (0-1)."""
-    first, second = set(tokenize(left)), set(tokenize(right))
-    if not first or not second:
+    if not left or not right:
         return 0.0
-    return len(first & second) / min(len(first), len(second))
+    return len(left & right) / min(len(left), len(right))
 
 
 def affinities(applications, profiles) -> dict[tuple[int, int], float]:
@@ -225,13 +224,14 @@ def affinities(applications, profiles) -> dict[tuple[int, int], float]:
     applications = list(applications)
     engine = expert_affinities({str(application.pk): (application_text(application), application.tech_field)
                                 for application in applications})
+    profile_words = {profile.user_id: set(tokenize(f"{profile.keywords} {profile.expertise}")) for profile in profiles}
     result = {}
     for application in applications:
-        text = application_text(application)
+        words = set(tokenize(application_text(application)))
         for profile in profiles:
             strength = engine.get((str(application.pk), profile.user_id))
             if strength is None:
-                strength = 0.5 * keyword_overlap(text, f"{profile.keywords} {profile.expertise}")
+                strength = 0.5 * keyword_overlap(words, profile_words[profile.user_id])
             result[(application.pk, profile.user_id)] = round(float(strength), 4)
     return result
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kechuang.experts.assignment import Infeasible, Problem, dependent_rounding, greedy, solve, solve_randomised
+from kechuang.experts.assignment import Infeasible, Problem, greedy, round_flow, solve, solve_randomised
 
 REFERENCE = Path(__file__).resolve().parents[4] / "shared" / "data" / "assignment"
 
@@ -108,17 +108,26 @@ def test_randomised_mode_expected_affinity_is_the_capped_optimum():
     assert mean == pytest.approx(exact, abs=1e-6)
 
 
-def test_dependent_rounding_keeps_marginals_and_degrees():
-    edges = [("e1", "s1", 50), ("e1", "s2", 50), ("e2", "s1", 50), ("e2", "s2", 50), ("e3", "s2", 100)]
+def test_flow_rounding_keeps_expectations_and_balances():
+    # source 0 -> experts 2, 3 (1.5 units each) -> seats 4 (1 unit), 5 (2 units) -> sink 1
+    tails = [0, 0, 2, 2, 3, 3, 4, 5]
+    heads = [2, 3, 4, 5, 4, 5, 1, 1]
+    flows = [150, 150, 50, 100, 50, 100, 100, 200]
     rng = random.Random(0)
-    seen = Counter()
-    for _ in range(2000):
-        chosen = dependent_rounding(edges, 100, rng)
-        degree = Counter(seat for _expert, seat in chosen)
-        assert degree["s1"] == 1 and degree["s2"] == 2
-        assert ("e3", "s2") in chosen
-        seen.update(chosen)
-    assert seen[("e1", "s1")] / 2000 == pytest.approx(0.5, abs=0.05)
+    seen, load = Counter(), 0
+    for _ in range(3000):
+        rounded = round_flow(tails, heads, flows, 100, rng)
+        assert all(units % 100 == 0 for units in rounded)
+        assert rounded[6:] == [100, 200]                                   # seat demands kept
+        assert rounded[0] + rounded[1] == 300 and rounded[0] in (100, 200)  # loads within floor, ceiling
+        for node in (2, 3, 4, 5):                                          # every node balanced
+            assert sum(u for u, h in zip(rounded, heads, strict=True) if h == node) == sum(
+                u for u, t in zip(rounded, tails, strict=True) if t == node)
+        seen.update(arc for arc, units in enumerate(rounded) if units)
+        load += rounded[0]
+    for arc, expected in ((2, 0.5), (3, 1.0), (4, 0.5), (5, 1.0)):
+        assert seen[arc] / 3000 == pytest.approx(expected, abs=0.04)
+    assert load / 3000 == pytest.approx(150, abs=6)     # expert 2's expected load is 1.5 units
 
 
 @settings(max_examples=60, deadline=None)
