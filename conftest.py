@@ -8,9 +8,27 @@ from kechuang.accounts.choices import OrganizationKind, OrganizationStatus, OrgR
 from kechuang.accounts.tests.factories import OrganizationFactory, grant, member_of
 
 
+def runs_in_real_transactions(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return item.get_closest_marker("e2e") is not None or bool(marker and marker.kwargs.get("transaction"))
+
+
 def pytest_collection_modifyitems(items):
-    """Browser tests last: their transactions end with a flush of the whole test database."""
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+    """Browser and concurrency tests last: their transactions end with a flush of the whole test
+    database."""
+    items.sort(key=runs_in_real_transactions)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Tests in real transactions end with a flush that also empties the tables migrations filled;
+    the reference data (and the audit chain's head) is loaded again before each of them (the
+    loader is idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("kechuang.core.migrations.0002_reference_data").load(apps, None)
 
 
 @pytest.fixture

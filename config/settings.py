@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kechuang.achievements",
     "kechuang.demands",
     "kechuang.experts",
+    "kechuang.vouchers",
     "kechuang.matching",
     "kechuang.programs",
     "kechuang.demo",

@@ -153,6 +153,9 @@ def seed(log=print) -> int:
 def _challenges(officer, enterprise, log):
     """Two of the demo enterprise's published demands put on this quarter's challenge list."""
     demands = list(Demand.objects.filter(owner=enterprise, status="published").order_by("pk")[:2])
+    if not demands:      # the demand library's demo records come from ../shared/data when it exists
+        log("demo programmes: no published demand of the demo enterprise, no challenge list")
+        return
     for demand in demands:
         demand_mark_challenge_candidate(demand=demand, by=officer, reason="行业共性关键技术难题，适合张榜攻关。")
     today = timezone.localdate()

@@ -1,6 +1,5 @@
 """Browser tests: Debian's chromium driven by Playwright against pytest-django's live server."""
 
-import importlib
 import os
 import shutil
 from pathlib import Path
@@ -40,11 +39,5 @@ def screenshot_dir():
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Browser tests run in real transactions, and each ends with a flush that also empties the
-    tables migrations filled; the reference data is loaded again before each of them (the
-    loader is idempotent). The root conftest runs these tests last."""
-    from django.apps import apps
-
-    reference_migration = importlib.import_module("kechuang.core.migrations.0002_reference_data")
-    reference_migration.load(apps, None)
+def browser_reference_data(reference_data):
+    """Browser tests run in real transactions: the root conftest's loader runs before each."""

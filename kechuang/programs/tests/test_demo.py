@@ -34,3 +34,11 @@ def test_the_demo_programmes_cover_every_step_and_load_once(db, settings, tmp_pa
     assert all(challenge.setter == organizations["enterprise"] for challenge in Challenge.objects.all())
     waiting = Application.objects.get(status=ApplicationStatus.SUBMITTED)
     assert waiting.call.is_open and selectors.eligibility_problems(waiting) == []
+
+
+def test_the_demo_programmes_load_without_the_demand_library(db, settings, tmp_path):
+    settings.KECHUANG_MATCHING = {**settings.KECHUANG_MATCHING, "DIR": tmp_path / "matching"}
+    accounts_demo.seed(log=lambda *_: None)
+    experts_demo.seed(log=lambda *_: None)
+    assert demo.seed(log=lambda *_: None) == 1
+    assert not Challenge.objects.exists() and Project.objects.count() == 2
