@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kechuang.experts",
     "kechuang.vouchers",
     "kechuang.matching",
+    "kechuang.instruments",
     "kechuang.programs",
     "kechuang.demo",
 ]

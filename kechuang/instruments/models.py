@@ -1,0 +1,172 @@
+"""Large research instruments (大型科研仪器) open for shared use: the registry, bookings of time,
+sample-testing orders, usage records and ratings."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.accounts.models import Organization
+from kechuang.core.models import EncryptedTextField
+from kechuang.core.search import SearchIndex
+from kechuang.instruments.choices import BookingStatus, InstrumentStatus, OrderStatus, PriceUnit
+from kechuang.vouchers.models import Voucher
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class InstrumentCategory(models.Model):
+    """The configurable classification of instruments (two levels)."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("instrument category")
+
+    def __str__(self):
+        return self.name
+
+
+class Instrument(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    model_number = models.CharField(_("model"), max_length=80, blank=True)
+    manufacturer = models.CharField(_("manufacturer"), max_length=120, blank=True)
+    category = models.ForeignKey(InstrumentCategory, on_delete=models.PROTECT, related_name="instruments",
+                                 verbose_name=_("category"))
+    original_value = models.DecimalField(_("original value (10,000 yuan)"), **MONEY)
+    purchased_on = models.DateField(_("purchase date"), null=True, blank=True)
+    owner = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="instruments",
+                              verbose_name=_("owner organisation"))
+    lab = models.CharField(_("laboratory"), max_length=120, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    specifications = models.TextField(_("technical specifications"), blank=True)
+    sample_requirements = models.TextField(_("sample requirements"), blank=True)
+    price_unit = models.CharField(_("charged"), max_length=6, choices=PriceUnit.choices, default=PriceUnit.HOUR)
+    internal_price = models.DecimalField(_("internal price (yuan)"), **MONEY, default=0)
+    external_price = models.DecimalField(_("external price (yuan)"), **MONEY, default=0)
+    contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
+    contact_phone = EncryptedTextField(_("contact phone"), blank=True, default="")
+    status = models.CharField(_("status"), max_length=12, choices=InstrumentStatus.choices,
+                              default=InstrumentStatus.AVAILABLE, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    search_tokens = models.TextField(blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("instrument")
+        constraints = [
+            models.CheckConstraint(condition=Q(original_value__gt=0), name="instrument_value_positive"),
+            models.CheckConstraint(condition=Q(internal_price__gte=0) & Q(external_price__gte=0),
+                                   name="instrument_prices_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def price_for(self, organization) -> object:
+        return self.internal_price if organization is not None and organization.pk == self.owner_id else (
+            self.external_price)
+
+
+INSTRUMENT_INDEX = SearchIndex(table="instruments_instrument")
+
+
+class Booking(models.Model):
+    """A request for instrument time. Two bookings that hold their slot (pending or confirmed)
+    never overlap: an exclusion constraint on PostgreSQL, a check inside the IMMEDIATE
+    transaction on SQLite (migration 0003, services.booking_request)."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="bookings")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="instrument_bookings")
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    purpose = models.CharField(_("purpose"), max_length=300)
+    voucher = models.ForeignKey(Voucher, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("pay partly with an innovation voucher"))
+    status = models.CharField(_("status"), max_length=10, choices=BookingStatus.choices,
+                              default=BookingStatus.PENDING)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    effective_hours = models.DecimalField(_("effective hours"), max_digits=7, decimal_places=2, null=True,
+                                          blank=True)
+    cost = models.DecimalField(_("cost (yuan)"), **MONEY, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start"),
+            models.CheckConstraint(condition=~Q(status=BookingStatus.COMPLETED)
+                                   | (Q(effective_hours__gte=0) & Q(cost__gte=0)), name="completed_booking_has_usage"),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def external(self) -> bool:
+        return self.organization_id != self.instrument.owner_id
+
+
+class ServiceOrder(models.Model):
+    """Sample testing (送样检测) on an instrument."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="orders")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="instrument_orders")
+    samples = models.PositiveIntegerField(_("number of samples"), validators=[MinValueValidator(1)])
+    description = models.TextField(_("what to test"))
+    voucher = models.ForeignKey(Voucher, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("pay partly with an innovation voucher"))
+    status = models.CharField(_("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.REQUESTED)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    effective_hours = models.DecimalField(_("effective hours"), max_digits=7, decimal_places=2, null=True,
+                                          blank=True)
+    cost = models.DecimalField(_("cost (yuan)"), **MONEY, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status=OrderStatus.COMPLETED)
+                                   | (Q(effective_hours__gte=0) & Q(cost__gte=0)), name="completed_order_has_usage"),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument} · {self.samples}"
+
+    @property
+    def external(self) -> bool:
+        return self.organization_id != self.instrument.owner_id
+
+
+class Rating(models.Model):
+    booking = models.OneToOneField(Booking, null=True, blank=True, on_delete=models.CASCADE, related_name="rating")
+    order = models.OneToOneField(ServiceOrder, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="rating")
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="ratings")
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="rating_one_to_five"),
+            models.CheckConstraint(condition=Q(booking__isnull=False) ^ Q(order__isnull=False),
+                                   name="rating_of_one_service"),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument} {self.score}"

@@ -1,0 +1,19 @@
+from decimal import Decimal
+
+from kechuang.instruments import services
+from kechuang.instruments.models import InstrumentCategory
+
+
+def category(code="0101", name="质谱仪器"):
+    parent, _created = InstrumentCategory.objects.get_or_create(code="01", defaults={"name": "分析仪器"})
+    child, _created = InstrumentCategory.objects.get_or_create(code=code, defaults={"name": name, "parent": parent})
+    return child
+
+
+def make_instrument(world, **data):
+    """An instrument of the institute, registered by the world's instrument provider."""
+    values = {"name": "高分辨液相色谱质谱联用仪", "model_number": "Q-Exactive", "manufacturer": "赛默飞",
+              "category": category(), "original_value": Decimal("450"),
+              "specifications": "分辨率140000，质量范围50-6000",
+              "internal_price": Decimal("300"), "external_price": Decimal("600"), "lab": "分析测试中心"} | data
+    return services.instrument_save(by=world.users.provider, data=values)
