@@ -96,9 +96,10 @@ def test_a_call_from_opening_to_award(live_server, browser, screenshot_dir, own_
     page.goto(f"{live_server.url}/programmes/manage/calls/{application.call_id}/review/")
     page.get_by_test_id("propose").click()
     assert page.get_by_test_id("panels").locator("tbody tr").count() == 3
-    assert "企业" in page.get_by_test_id("panels").inner_text()
+    assert "企业专家" in page.get_by_test_id("panels").inner_text()
     page.screenshot(path=screenshot_dir / "programmes-panels-zh.png", full_page=True)
     page.get_by_test_id("invite").click()
+    assert page.get_by_test_id("panels").inner_text().count("已邀请") == 3
     page.close()
 
     # Each expert accepts and scores, without seeing who applied.
