@@ -13,8 +13,11 @@ from kechuang.core import policies as core_policies
 from kechuang.core.testing import PERSONAS
 from kechuang.demands import policies as demand_policies
 from kechuang.experts import policies as expert_policies
+from kechuang.instruments import policies as instrument_policies
+from kechuang.instruments.models import Instrument
 from kechuang.matching import policies as matching_policies
 from kechuang.programs import policies as program_policies
+from kechuang.vouchers import policies as voucher_policies
 
 MATRIX = Path(settings.BASE_DIR) / "docs" / "roles.md"
 
@@ -77,6 +80,11 @@ ACTIONS = {
     "declare_conflicts": lambda user, world: expert_policies.can_declare_conflicts(user),
     "view_other_project": lambda user, world: program_policies.projects_visible_to(user).filter(
         pk=programme_records(world)["project"].pk).exists(),
+    "register_instrument": lambda user, world: instrument_policies.can_manage_instrument(user),
+    "book_instrument": lambda user, world: instrument_policies.can_request(
+        user, Instrument(owner=world.orgs.institute, status="available")),
+    "issue_voucher": lambda user, world: voucher_policies.can_decide_voucher(user),
+    "review_settlement": lambda user, world: voucher_policies.can_review_settlement(user),
 }
 
 

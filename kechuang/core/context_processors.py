@@ -8,9 +8,11 @@ from kechuang.core.selectors import unread_notification_count
 
 def _main_entries(user):
     entries = [(_("Achievements"), "achievements:portal"), (_("Demands"), "demands:portal"),
-               (_("Find a solution"), "matching:find_solution"), (_("Programmes"), "programs:call_list")]
+               (_("Find a solution"), "matching:find_solution"), (_("Programmes"), "programs:call_list"),
+               (_("Instruments"), "instruments:catalogue")]
     if user.is_authenticated:
         entries += [(_("Matchmaking"), "matching:cases"), (_("My applications"), "programs:my_applications"),
+                    (_("Vouchers"), "vouchers:overview"),
                     (_("My organisation"), "accounts:my_organization")]
     return entries
 
@@ -27,6 +29,13 @@ def _management_entries(user):
                     (_("Demands to review"), "demands:review_queue")]
     if user.has_role("broker"):
         entries.append((_("Broker work queue"), "matching:broker_queue"))
+    if user.has_role("provider"):
+        entries += [(_("Requests for our instruments"), "instruments:queue"),
+                    (_("Voucher settlements"), "vouchers:settlements")]
+    if user.is_finance_officer:
+        entries.append((_("Voucher settlements"), "vouchers:settlements"))
+    if user.is_authenticated and user.organization is not None:
+        entries.append((_("My bookings and testing orders"), "instruments:mine"))
     if user.has_role("expert"):
         entries += [(_("My expert profile"), "experts:edit_own", "expert"), (_("My reviews"), "programs:my_reviews"),
                     (_("Declared conflicts of interest"), "experts:conflicts")]
@@ -36,7 +45,9 @@ def _management_entries(user):
         entries += [(_("Registration of funded results"), "achievements:registration_report"),
                     (_("Open-challenge list candidates"), "demands:challenge_candidates"),
                     (_("Matching overview"), "matching:overview"), (_("Programmes and calls"), "programs:manage"),
-                    (_("Challenge lists"), "programs:challenge_manage")]
+                    (_("Challenge lists"), "programs:challenge_manage"),
+                    (_("Voucher schemes"), "vouchers:manage"), (_("Voucher settlements"), "vouchers:settlements"),
+                    (_("Instrument utilisation"), "instruments:utilisation")]
     if user.is_bureau_admin:
         entries += [(_("Users and roles"), "accounts:user_list"), (_("Reference data"), "core:reference_index"),
                     (_("Audit log"), "core:audit_log")]

@@ -68,3 +68,7 @@ def can_request_settlement(user) -> bool:
 
 def can_review_settlement(user) -> bool:
     return is_finance(user)
+
+
+def can_view_settlements(user) -> bool:
+    return is_provider(user) or is_finance(user) or is_staff(user)

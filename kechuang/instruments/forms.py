@@ -1,0 +1,62 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.forms import RecordFormMixin
+from kechuang.instruments.models import Instrument, InstrumentCategory
+from kechuang.instruments.services import INSTRUMENT_FIELDS
+from kechuang.vouchers.choices import VoucherStatus
+from kechuang.vouchers.models import Voucher
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class InstrumentForm(RecordFormMixin, forms.ModelForm):
+    class Meta:
+        model = Instrument
+        fields = list(INSTRUMENT_FIELDS)
+        widgets = {"purchased_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "specifications": forms.Textarea(attrs={"rows": 4}),
+                   "sample_requirements": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = InstrumentCategory.objects.select_related("parent")
+
+
+def own_vouchers(user):
+    if not user.is_authenticated or user.organization is None:
+        return Voucher.objects.none()
+    return Voucher.objects.filter(enterprise=user.organization, status=VoucherStatus.ISSUED).select_related("scheme")
+
+
+class BookingForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("from"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("until"), widget=DATETIME)
+    purpose = forms.CharField(label=_("purpose"), max_length=300)
+    voucher = forms.ModelChoiceField(label=_("pay partly with an innovation voucher"), required=False,
+                                     queryset=Voucher.objects.none())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["voucher"].queryset = own_vouchers(user)
+
+
+class OrderForm(forms.Form):
+    samples = forms.IntegerField(label=_("number of samples"), min_value=1, max_value=10000)
+    description = forms.CharField(label=_("what to test"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    voucher = forms.ModelChoiceField(label=_("pay partly with an innovation voucher"), required=False,
+                                     queryset=Voucher.objects.none())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["voucher"].queryset = own_vouchers(user)
+
+
+class CompleteForm(forms.Form):
+    hours = forms.DecimalField(label=_("effective hours"), min_value=0, max_digits=7, decimal_places=2)
+    cost = forms.DecimalField(label=_("cost (yuan)"), min_value=0, max_digits=12, decimal_places=2)
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(label=_("score"), coerce=int, choices=[(n, "★" * n) for n in range(5, 0, -1)])
+    comment = forms.CharField(label=_("comment"), max_length=300, required=False)

@@ -1,0 +1,66 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kechuang.core.testing import SIGNED_IN_PERSONAS, AccessCase, access_params, check_access
+from kechuang.instruments import services
+from kechuang.instruments.tests.factories import make_instrument
+
+
+def instrument(world):
+    return [make_instrument(world).pk]
+
+
+def booking(world):
+    start = timezone.now() + timedelta(days=3)
+    made = services.booking_request(by=world.users.org_admin, instrument=make_instrument(world), starts_at=start,
+                                    ends_at=start + timedelta(hours=2), purpose="检测")
+    return ["booking", made.pk]
+
+
+PROVIDER_ONLY = {"public": 302, "org_admin": 403, "bureau_officer": 403}
+
+ACCESS_CASES = [
+    AccessCase("instruments:catalogue", allowed={"public": 200, "provider": 200}, denied={}),
+    AccessCase("instruments:detail", args=instrument, allowed={"public": 200, "org_admin": 200}, denied={}),
+    AccessCase("instruments:new", allowed={"provider": 200}, denied=PROVIDER_ONLY),
+    AccessCase("instruments:edit", args=instrument, allowed={"provider": 200}, denied=PROVIDER_ONLY),
+    AccessCase("instruments:request", method="post", args=lambda w: [*instrument(w), "booking"],
+               allowed={"org_admin": 302}, denied={"public": 302}),
+    AccessCase("instruments:mine", allowed=dict.fromkeys(SIGNED_IN_PERSONAS, 200), denied={"public": 302}),
+    AccessCase("instruments:queue", allowed={"provider": 200}, denied=PROVIDER_ONLY),
+    AccessCase("instruments:utilisation", allowed={"provider": 200, "bureau_officer": 200},
+               denied={"public": 302, "org_admin": 403, "finance_officer": 403}),
+    # the booking is the enterprise's on the institute's instrument: others get a 404
+    AccessCase("instruments:service_action", method="post", args=lambda w: [*booking(w), "confirm"],
+               allowed={"provider": 302}, denied={"public": 302, "broker": 404, "expert": 404}),
+]
+
+
+@pytest.mark.parametrize(("case", "persona", "status"), access_params(ACCESS_CASES))
+def test_access(case, persona, status, world, client_for):
+    check_access(client_for, world, case, persona, status)
+
+
+def test_the_booking_page_flow(client_for, world):
+    from django.urls import reverse
+
+    from kechuang.instruments.models import Booking
+
+    pk = make_instrument(world).pk
+    start = (timezone.localtime() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    client = client_for("org_admin")
+    data = {"starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "purpose": "电解液成分检测"}
+    client.post(reverse("instruments:request", args=[pk, "booking"]), data)
+    response = client_for("enterprise_user").post(reverse("instruments:request", args=[pk, "booking"]), data,
+                                                  follow=True)
+    assert "该时段与已有预约重叠" in response.content.decode() and Booking.objects.count() == 1
+    provider = client_for("provider")
+    booking = Booking.objects.get()
+    provider.post(reverse("instruments:service_action", args=["booking", booking.pk, "confirm"]))
+    provider.post(reverse("instruments:service_action", args=["booking", booking.pk, "complete"]),
+                  {"hours": "1.5", "cost": "900"})
+    booking.refresh_from_db()
+    assert (booking.status, booking.effective_hours, booking.cost) == ("completed", 1.5, 900)

@@ -1,0 +1,156 @@
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kechuang.core.errors import DomainError
+from kechuang.core.forms import ReasonForm
+from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
+from kechuang.core.web import add_service_errors, or_404, paginate, query_without_page
+from kechuang.instruments import forms, policies, selectors, services
+from kechuang.instruments.choices import InstrumentStatus
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@view_policy(PUBLIC)
+def catalogue(request):
+    params = {key: request.GET.get(key, "") for key in ("q", "category", "district", "status")}
+    result = selectors.instrument_search(request.user, params["q"], category=params["category"],
+                                         district=params["district"], status=params["status"],
+                                         page=request.GET.get("page", "1"))
+    return render(request, "instruments/catalogue.html", {
+        "result": result, "page": result.page, "params": params, "querystring": query_without_page(request),
+        "categories": selectors.categories().filter(parent=None), "statuses": InstrumentStatus.choices,
+        "can_register": policies.can_manage_instrument(request.user)})
+
+
+@view_policy(PUBLIC)
+def detail(request, pk):
+    instrument = or_404(selectors.instrument_get, request.user, pk)
+    user = request.user
+    can_request = policies.can_request(user, instrument)
+    return render(request, "instruments/detail.html", {
+        "instrument": instrument, "slots": selectors.upcoming_slots(instrument, timezone.now())[:50],
+        "rating": selectors.average_rating(instrument), "can_request": can_request,
+        "can_edit": policies.can_manage_instrument(user, instrument),
+        "booking_form": forms.BookingForm(user=user) if can_request else None,
+        "order_form": forms.OrderForm(user=user) if can_request else None,
+        "show_contact": user.is_authenticated})
+
+
+@view_policy(policies.can_manage_instrument, description="instrument providers")
+def edit(request, pk=None):
+    instrument = or_404(selectors.instrument_get, request.user, pk) if pk else None
+    if instrument is not None and not policies.can_manage_instrument(request.user, instrument):
+        raise Http404
+    form = forms.InstrumentForm(request.POST or None, instance=instrument)
+    if request.method == "POST" and form.is_valid():
+        try:
+            instrument = services.instrument_save(by=request.user, data=form.cleaned_data, instrument=instrument)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("instruments:detail", pk=instrument.pk)
+    return render(request, "instruments/edit.html", {"form": form, "instrument": instrument})
+
+
+@require_POST
+@view_policy(SIGNED_IN)
+def request_service(request, pk, kind):
+    instrument = or_404(selectors.instrument_get, request.user, pk)
+    if not policies.can_request(request.user, instrument) or kind not in ("booking", "order"):
+        raise Http404
+    form = (forms.BookingForm if kind == "booking" else forms.OrderForm)(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        return redirect("instruments:detail", pk=pk)
+    try:
+        if kind == "booking":
+            services.booking_request(by=request.user, instrument=instrument, **form.cleaned_data)
+        else:
+            services.order_request(by=request.user, instrument=instrument, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect("instruments:detail", pk=pk)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("instruments:detail", pk=pk)
+    messages.success(request, _("Sent to the instrument's provider."))
+    return redirect("instruments:mine")
+
+
+@view_policy(SIGNED_IN)
+def mine(request):
+    return render(request, "instruments/mine.html", {
+        "bookings": paginate(request, selectors.my_bookings(request.user).order_by("-starts_at")),
+        "orders": selectors.my_orders(request.user)[:50], "rating_form": forms.RatingForm()})
+
+
+@view_policy(policies.is_provider, description="instrument providers")
+def queue(request):
+    bookings, orders = selectors.provider_queue(request.user)
+    return render(request, "instruments/queue.html", {
+        "bookings": bookings, "orders": orders, "complete_form": forms.CompleteForm(), "reason_form": ReasonForm()})
+
+
+@require_POST
+@view_policy(SIGNED_IN)
+def service_action(request, kind, pk, action):
+    getter = {"booking": selectors.booking_get, "order": selectors.order_get}.get(kind)
+    if getter is None:
+        raise Http404
+    service = or_404(getter, request.user, pk)
+    user, post = request.user, request.POST
+    actions = {
+        "confirm": lambda: services.booking_answer(by=user, booking=service, confirm=True),
+        "decline": lambda: services.booking_answer(by=user, booking=service, confirm=False,
+                                                   reason=post.get("reason", "")),
+        "cancel": lambda: services.booking_cancel(by=user, booking=service),
+        "accept": lambda: services.order_answer(by=user, order=service, accept=True),
+        "refuse": lambda: services.order_answer(by=user, order=service, accept=False, reason=post.get("reason", "")),
+    }
+    try:
+        if action == "complete":
+            form = forms.CompleteForm(post)
+            if not form.is_valid():
+                raise ValidationError(" ".join(str(m) for errors in form.errors.values() for m in errors))
+            complete = services.booking_complete if kind == "booking" else services.order_complete
+            complete(by=user, **{kind: service}, hours=form.cleaned_data["hours"], cost=form.cleaned_data["cost"])
+        elif action == "rate":
+            form = forms.RatingForm(post)
+            if not form.is_valid():
+                raise ValidationError(_("Give 1 to 5 stars."))
+            services.rating_add(by=user, service=service, **form.cleaned_data)
+        elif action in actions and (kind == "booking") == (action in ("confirm", "decline", "cancel")):
+            actions[action]()
+        else:
+            raise Http404
+    except (PermissionDenied, ObjectDoesNotExist) as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(post.get("next") if post.get("next") in ("instruments:queue", "instruments:mine")
+                    else "instruments:mine")
+
+
+@view_policy(policies.can_view_utilisation, description="bureau staff and instrument providers")
+def utilisation(request):
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    owner = None if request.user.is_bureau_staff else request.user.organization
+    return render(request, "instruments/utilisation.html", {
+        "year": year, "rows": selectors.utilisation(year, owner=owner),
+        "organisations": selectors.utilisation_by_organisation(year) if owner is None else None})

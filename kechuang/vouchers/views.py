@@ -1,0 +1,125 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kechuang.core.errors import DomainError
+from kechuang.core.forms import ReasonForm
+from kechuang.core.policies import SIGNED_IN, view_policy
+from kechuang.core.web import add_service_errors, or_404
+from kechuang.vouchers import forms, policies, selectors, services
+from kechuang.vouchers.choices import RedemptionStatus, SettlementStatus, VoucherStatus
+from kechuang.vouchers.models import Redemption
+
+
+def _run(request, action) -> bool:
+    try:
+        action()
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Saved."))
+        return True
+    return False
+
+
+@view_policy(SIGNED_IN)
+def overview(request):
+    """Open schemes, and the organisation's vouchers with their balances."""
+    user = request.user
+    schemes = [(scheme, policies.can_apply_for_voucher(user, scheme)) for scheme in selectors.scheme_list(user)
+               .filter(status="active")]
+    vouchers = selectors.voucher_list(user).filter(enterprise=user.organization) if user.organization else []
+    return render(request, "vouchers/overview.html", {
+        "schemes": schemes, "vouchers": vouchers, "apply_form": forms.ApplyForm()})
+
+
+@require_POST
+@view_policy(SIGNED_IN)
+def apply(request, pk):
+    scheme = or_404(selectors.scheme_list(request.user).get, pk=pk)
+    form = forms.ApplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    else:
+        _run(request, lambda: services.voucher_apply(by=request.user, scheme=scheme, **form.cleaned_data))
+    return redirect("vouchers:overview")
+
+
+@view_policy(policies.can_manage_schemes, description="bureau staff")
+def manage(request):
+    form = forms.SchemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scheme_create(by=request.user, data=form.service_data(),
+                                   providers=list(form.cleaned_data["eligible_providers"]))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The scheme is funded and open."))
+            return redirect("vouchers:manage")
+    return render(request, "vouchers/manage.html", {
+        "form": form, "schemes": selectors.scheme_list(request.user).select_related("account"),
+        "applications": selectors.voucher_list(request.user).filter(status=VoucherStatus.APPLIED),
+        "issue_form": forms.IssueForm(), "reason_form": ReasonForm()})
+
+
+@require_POST
+@view_policy(policies.can_decide_voucher, description="bureau staff")
+def decide(request, pk, action):
+    voucher = or_404(selectors.voucher_get, request.user, pk)
+    if action == "issue":
+        form = forms.IssueForm(request.POST)
+        amount = form.cleaned_data.get("amount") if form.is_valid() else None
+        _run(request, lambda: services.voucher_issue(by=request.user, voucher=voucher, amount=amount))
+    elif action == "reject":
+        _run(request, lambda: services.voucher_reject(by=request.user, voucher=voucher,
+                                                       reason=request.POST.get("reason", "")))
+    else:
+        raise Http404
+    return redirect("vouchers:manage")
+
+
+@view_policy(policies.can_view_settlements, description="providers, finance officers and bureau staff")
+def settlements(request):
+    """Providers: what is owed and their settlement requests. Finance and the bureau: the requests
+    with the flags to look at before paying."""
+    user = request.user
+    pending = (Redemption.objects.filter(provider=user.organization, status=RedemptionStatus.PENDING)
+               .select_related("voucher__enterprise") if policies.is_provider(user) else [])
+    requested = list(selectors.settlement_list(user).order_by("-requested_at")[:100])
+    flags = {}
+    for flag in selectors.settlement_flags(Redemption.objects.filter(
+            settlement__in=[s for s in requested if s.status == SettlementStatus.REQUESTED]).select_related(
+            "provider", "voucher__enterprise")):
+        flags.setdefault(flag.redemption.settlement_id, []).append(flag)
+    return render(request, "vouchers/settlements.html", {
+        "pending": pending, "settlements": requested, "flags": flags, "reason_form": ReasonForm(),
+        "can_request": policies.can_request_settlement(user), "can_review": policies.can_review_settlement(user)})
+
+
+@require_POST
+@view_policy(policies.can_request_settlement, description="instrument providers")
+def settlement_request(request):
+    _run(request, lambda: services.settlement_request(by=request.user, provider=request.user.organization))
+    return redirect("vouchers:settlements")
+
+
+@require_POST
+@view_policy(policies.can_review_settlement, description="finance officers")
+def settlement_review(request, pk, action):
+    settlement = or_404(selectors.settlement_list(request.user).get, pk=pk)
+    if action == "pay":
+        _run(request, lambda: services.settlement_pay(by=request.user, settlement=settlement))
+    elif action == "reject":
+        _run(request, lambda: services.settlement_reject(by=request.user, settlement=settlement,
+                                                          reason=request.POST.get("reason", "")))
+    else:
+        raise Http404
+    return redirect("vouchers:settlements")
