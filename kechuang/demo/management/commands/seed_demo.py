@@ -8,6 +8,7 @@ from kechuang.achievements import demo as achievements_demo
 from kechuang.core.services import audit_record
 from kechuang.demands import demo as demands_demo
 from kechuang.experts import demo as experts_demo
+from kechuang.instruments import demo as instruments_demo
 from kechuang.matching import demo as matching_demo
 from kechuang.programs import demo as programs_demo
 
@@ -33,4 +34,5 @@ class Command(BaseCommand):
         experts_demo.seed(log=self.stdout.write)
         matching_demo.seed(log=self.stdout.write)
         programs_demo.seed(log=self.stdout.write)
+        instruments_demo.seed(log=self.stdout.write)
         audit_record("demo.seeded", actor_label="seed_demo")
