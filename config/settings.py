@@ -175,6 +175,9 @@ UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("KECHUANG_UPLOAD_MAX_UNPACKED_BYT
 UPLOAD_MAX_ZIP_ENTRIES = int(os.environ.get("KECHUANG_UPLOAD_MAX_ZIP_ENTRIES", 2000))
 # Matching (docs/matching.md): where the embedded index lives, which backend holds it, and an
 # optional local sentence-transformers folder to use instead of the bundled encoder.
+# Instrument purchases at or above this estimated price (10,000 yuan) go through duplication review.
+KECHUANG_PURCHASE_REVIEW_THRESHOLD = os.environ.get("KECHUANG_PURCHASE_REVIEW_THRESHOLD", "200")
+
 KECHUANG_MATCHING = {
     "BACKEND": os.environ.get("KECHUANG_MATCHING_BACKEND", "local"),
     "DIR": Path(os.environ.get("KECHUANG_MATCHING_DIR", VAR_DIR / "matching")),

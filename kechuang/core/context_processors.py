@@ -47,7 +47,8 @@ def _management_entries(user):
                     (_("Matching overview"), "matching:overview"), (_("Programmes and calls"), "programs:manage"),
                     (_("Challenge lists"), "programs:challenge_manage"),
                     (_("Voucher schemes"), "vouchers:manage"), (_("Voucher settlements"), "vouchers:settlements"),
-                    (_("Instrument utilisation"), "instruments:utilisation")]
+                    (_("Instrument utilisation"), "instruments:utilisation"),
+                    (_("Purchase early warning"), "instruments:warning")]
     if user.is_bureau_admin:
         entries += [(_("Users and roles"), "accounts:user_list"), (_("Reference data"), "core:reference_index"),
                     (_("Audit log"), "core:audit_log")]

@@ -30,3 +30,15 @@ class OrderStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     COMPLETED = "completed", _("Completed")
+
+
+class PurchaseStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In expert review")
+    APPROVED = "approved", _("Purchase approved")
+    REJECTED = "rejected", _("Purchase not approved")
+
+
+class Opinion(models.TextChoices):
+    SUPPORT = "support", _("Support the purchase")
+    OPPOSE = "oppose", _("Use shared instruments instead")

@@ -60,3 +60,34 @@ class CompleteForm(forms.Form):
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(label=_("score"), coerce=int, choices=[(n, "★" * n) for n in range(5, 0, -1)])
     comment = forms.CharField(label=_("comment"), max_length=300, required=False)
+
+
+class CatalogueBuildForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2020, max_value=2100)
+    threshold_hours = forms.IntegerField(label=_("low use: effective hours a year below"), min_value=1,
+                                         initial=1200)
+    min_instruments = forms.IntegerField(label=_("at least this many instruments in the category"), min_value=1,
+                                         initial=3)
+
+
+class PurchaseForm(forms.ModelForm):
+    class Meta:
+        from kechuang.instruments.models import PurchaseApplication
+
+        model = PurchaseApplication
+        fields = ["name", "category", "specifications", "value", "justification"]
+        widgets = {"specifications": forms.Textarea(attrs={"rows": 3}), "justification": forms.Textarea(
+            attrs={"rows": 4})}
+
+
+class PurchaseReviewForm(forms.Form):
+    opinion = forms.ChoiceField(label=_("opinion"), choices=[("support", _("Support the purchase")),
+                                                             ("oppose", _("Use shared instruments instead"))],
+                                widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 3}), min_length=10)
+
+
+class PurchaseDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(label=_("decision"), coerce=lambda v: v == "1",
+                                     choices=[("1", _("Purchase approved")), ("0", _("Purchase not approved"))])
+    note = forms.CharField(label=_("decision note"), widget=forms.Textarea(attrs={"rows": 2}))

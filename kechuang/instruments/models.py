@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.accounts.models import Organization
 from kechuang.core.models import EncryptedTextField
 from kechuang.core.search import SearchIndex
-from kechuang.instruments.choices import BookingStatus, InstrumentStatus, OrderStatus, PriceUnit
+from kechuang.instruments.choices import (
+    BookingStatus,
+    InstrumentStatus,
+    Opinion,
+    OrderStatus,
+    PriceUnit,
+    PurchaseStatus,
+)
 from kechuang.vouchers.models import Voucher
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -170,3 +177,80 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.instrument} {self.score}"
+
+
+class WarningCatalogue(models.Model):
+    """新购大型科研仪器预警目录: the year's categories where the city already has several instruments
+    that are little used; purchases in them must justify themselves."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    threshold_hours = models.PositiveIntegerField(_("low use: effective hours a year below"), default=1200)
+    min_instruments = models.PositiveSmallIntegerField(_("at least this many instruments in the category"),
+                                                       default=3)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("early-warning catalogue")
+
+    def __str__(self):
+        return f"{self.year}"
+
+
+class WarningEntry(models.Model):
+    catalogue = models.ForeignKey(WarningCatalogue, on_delete=models.CASCADE, related_name="entries")
+    category = models.ForeignKey(InstrumentCategory, on_delete=models.PROTECT, related_name="+")
+    instruments = models.PositiveIntegerField(_("instruments"))
+    low_use = models.PositiveIntegerField(_("instruments below the threshold"))
+    average_hours = models.DecimalField(_("average effective hours"), max_digits=9, decimal_places=1)
+
+    class Meta:
+        ordering = ["catalogue", "category__code"]
+        constraints = [models.UniqueConstraint(fields=["catalogue", "category"], name="one_entry_per_category")]
+
+    def __str__(self):
+        return f"{self.catalogue} {self.category}"
+
+
+class PurchaseApplication(models.Model):
+    """查重评议: the justification for buying a large instrument, with the similar instruments the
+    city already has."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="purchase_applications")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("instrument to buy"), max_length=120)
+    category = models.ForeignKey(InstrumentCategory, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("category"))
+    specifications = models.TextField(_("technical specifications"))
+    value = models.DecimalField(_("estimated price (10,000 yuan)"), **MONEY)
+    justification = models.TextField(_("why the existing instruments are not enough"))
+    status = models.CharField(_("status"), max_length=10, choices=PurchaseStatus.choices,
+                              default=PurchaseStatus.SUBMITTED)
+    flagged = models.BooleanField(_("category on the early-warning catalogue"), default=False)
+    similar = models.JSONField(default=list, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("purchase application")
+        constraints = [models.CheckConstraint(condition=Q(value__gt=0), name="purchase_value_positive")]
+
+    def __str__(self):
+        return self.name
+
+
+class PurchaseReview(models.Model):
+    application = models.ForeignKey(PurchaseApplication, on_delete=models.CASCADE, related_name="reviews")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opinion = models.CharField(_("opinion"), max_length=8, choices=Opinion.choices)
+    comment = models.TextField(_("comment"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "expert"], name="one_purchase_review_each")]
+
+    def __str__(self):
+        return f"{self.application} · {self.get_opinion_display()}"

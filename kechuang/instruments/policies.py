@@ -71,3 +71,33 @@ def can_rate(user, service) -> bool:
 
 def can_view_utilisation(user) -> bool:
     return (user.is_authenticated and user.is_bureau_staff) or is_provider(user)
+
+
+def can_build_catalogue(user) -> bool:
+    return user.is_authenticated and user.is_bureau_staff
+
+
+def can_apply_for_purchase(user) -> bool:
+    """An organisation's admin or its instrument provider justifies a purchase."""
+    return verified_organization(user) is not None and (user.is_org_admin or user.has_role(PlatformRole.PROVIDER))
+
+
+def purchases_visible_to(user):
+    from kechuang.instruments.models import PurchaseApplication
+
+    if not user.is_authenticated:
+        return PurchaseApplication.objects.none()
+    if user.is_bureau_staff or user.has_role(PlatformRole.EXPERT):
+        return PurchaseApplication.objects.all()
+    if user.organization is None:
+        return PurchaseApplication.objects.none()
+    return PurchaseApplication.objects.filter(organization=user.organization)
+
+
+def can_review_purchase(user, application) -> bool:
+    return user.is_authenticated and user.has_role(PlatformRole.EXPERT) and application.status in (
+        "submitted", "in_review") and application.organization_id != getattr(user.organization, "pk", None)
+
+
+def can_decide_purchase(user, application) -> bool:
+    return user.is_authenticated and user.is_bureau_staff and application.status in ("submitted", "in_review")

@@ -117,3 +117,77 @@ def utilisation_by_organisation(year: int) -> list[dict]:
 def average_rating(instrument):
     return instrument.ratings.aggregate(average=Avg("score"), count=Count("pk"))
 
+
+
+# -- purchase early warning ------------------------------------------------------------------------
+
+SIMILAR_LIMIT = 10
+
+
+def catalogue_rows(year: int, threshold_hours: int, min_instruments: int) -> list[dict]:
+    """Categories with at least `min_instruments` instruments in use whose average effective hours
+    in `year` are below `threshold_hours`."""
+    hours = {row["instrument"].pk: row["hours"] for row in utilisation(year)}
+    by_category: dict[int, list] = {}
+    for instrument in Instrument.objects.exclude(status="retired").select_related("category"):
+        by_category.setdefault(instrument.category_id, []).append(hours.get(instrument.pk, Decimal("0")))
+    rows = []
+    for category in InstrumentCategory.objects.filter(pk__in=by_category).order_by("code"):
+        values = by_category[category.pk]
+        average = sum(values, Decimal("0")) / len(values)
+        if len(values) >= min_instruments and average < threshold_hours:
+            rows.append({"category": category, "instruments": len(values),
+                         "low_use": sum(value < threshold_hours for value in values),
+                         "average_hours": average.quantize(Decimal("0.1"))})
+    return rows
+
+
+def latest_catalogue():
+    from kechuang.instruments.models import WarningCatalogue
+
+    return WarningCatalogue.objects.prefetch_related("entries__category").first()
+
+
+def similar_instruments(category, specifications: str, name: str = "", *, year: int) -> list[dict]:
+    """Instruments of the same category (or its parent's), ranked by the overlap of their name and
+    specifications with the request's (the matching engine's tokeniser: rjieba words), with their
+    effective hours in `year`."""
+    from kechuang.core.search import tokenize
+
+    family = Q(category=category)
+    if category.parent_id:
+        family |= Q(category=category.parent) | Q(category__parent=category.parent)
+    else:
+        family |= Q(category__parent=category)
+    wanted = set(tokenize(f"{name} {specifications}"))
+    hours = {row["instrument"].pk: row["hours"] for row in utilisation(year)}
+    scored = []
+    for instrument in Instrument.objects.filter(family).exclude(status="retired").select_related("owner"):
+        words = set(tokenize(f"{instrument.name} {instrument.specifications} {instrument.model_number}"))
+        overlap = len(wanted & words) / len(wanted) if wanted else 0.0
+        same = 1.0 if instrument.category_id == category.pk else 0.5
+        scored.append({"id": instrument.pk, "name": instrument.name, "owner": instrument.owner.name,
+                       "score": round(0.5 * same + 0.5 * overlap, 3), "hours": str(hours.get(instrument.pk, 0))})
+    scored.sort(key=lambda row: (-row["score"], row["id"]))
+    return scored[:SIMILAR_LIMIT]
+
+
+def purchase_list(user):
+    return policies.purchases_visible_to(user).select_related("organization", "category")
+
+
+def purchase_get(user, pk):
+    return purchase_list(user).get(pk=pk)
+
+
+def purchase_savings() -> dict:
+    """Money saved: the estimated prices of purchases not approved (the shared instruments serve)."""
+    from django.db.models import Sum
+
+    from kechuang.instruments.models import PurchaseApplication
+
+    rows = PurchaseApplication.objects.values("status").annotate(n=Count("pk"), total=Sum("value"))
+    by_status = {row["status"]: row for row in rows}
+    rejected = by_status.get("rejected", {"n": 0, "total": None})
+    return {"applications": sum(row["n"] for row in rows), "not_approved": rejected["n"],
+            "saved": rejected["total"] or Decimal("0")}

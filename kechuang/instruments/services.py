@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -210,3 +211,85 @@ def rating_add(*, by, service, score: int, comment: str = "") -> Rating:
                                    comment=comment.strip(), created_by=by)
     audit_record("instrument.rated", by=by, obj=service.instrument, changes={"score": rating.score})
     return rating
+
+
+# -- purchase early warning --------------------------------------------------------------------
+
+
+@transaction.atomic
+def catalogue_build(*, by, year: int, threshold_hours: int = 1200, min_instruments: int = 3):
+    """Builds (or rebuilds) the year's early-warning catalogue from the previous year's use."""
+    from kechuang.instruments.models import WarningCatalogue, WarningEntry
+
+    _require(policies.can_build_catalogue(by))
+    if threshold_hours <= 0 or min_instruments <= 0:
+        raise ValidationError(_("The threshold and the number of instruments must be positive."))
+    catalogue, _created = WarningCatalogue.objects.update_or_create(year=year, defaults={
+        "threshold_hours": threshold_hours, "min_instruments": min_instruments, "created_by": by,
+        "published_at": timezone.now()})
+    catalogue.entries.all().delete()
+    rows = selectors.catalogue_rows(year - 1, threshold_hours, min_instruments)
+    WarningEntry.objects.bulk_create([WarningEntry(catalogue=catalogue, **row) for row in rows])
+    audit_record("instrument.warning_catalogue", by=by, obj=catalogue, changes={"categories": len(rows)})
+    return catalogue
+
+
+@transaction.atomic
+def purchase_apply(*, by, data: dict):
+    """A purchase justification: refused below the value threshold; lists the similar instruments
+    already in the city and flags a category on the latest early-warning catalogue."""
+    from django.conf import settings
+
+    from kechuang.instruments.models import PurchaseApplication
+
+    _require(policies.can_apply_for_purchase(by))
+    threshold = Decimal(settings.KECHUANG_PURCHASE_REVIEW_THRESHOLD)
+    if data["value"] < threshold:
+        raise ValidationError({"value": _("Purchases below %(threshold)s (10,000 yuan) need no duplication review.")
+                               % {"threshold": threshold}})
+    catalogue = selectors.latest_catalogue()
+    category = data["category"]
+    flagged = catalogue is not None and catalogue.entries.filter(
+        Q(category=category) | Q(category=category.parent_id)).exists()
+    application = PurchaseApplication.objects.create(
+        organization=by.organization, applicant=by, flagged=flagged,
+        similar=selectors.similar_instruments(category, data["specifications"], data["name"],
+                                              year=timezone.localdate().year - 1), **data)
+    audit_record("purchase.applied", by=by, obj=application, changes={"value": str(application.value),
+                                                                      "flagged": flagged})
+    return application
+
+
+@transaction.atomic
+def purchase_review(*, by, application, opinion: str, comment: str):
+    from kechuang.instruments.models import PurchaseApplication, PurchaseReview
+
+    application = PurchaseApplication.objects.select_for_update().get(pk=application.pk)
+    _require(policies.can_review_purchase(by, application))
+    if len(comment.strip()) < 10:
+        raise ValidationError({"comment": _("Write an opinion of at least 10 characters.")})
+    if application.reviews.filter(expert=by).exists():
+        raise DomainError(_("You have already reviewed this application."))
+    review = PurchaseReview.objects.create(application=application, expert=by, opinion=opinion,
+                                           comment=comment.strip())
+    application.status = "in_review"
+    application.save(update_fields=["status"])
+    audit_record("purchase.reviewed", by=by, obj=application, changes={"opinion": opinion})
+    return review
+
+
+@transaction.atomic
+def purchase_decide(*, by, application, approve: bool, note: str):
+    from kechuang.instruments.models import PurchaseApplication
+
+    application = PurchaseApplication.objects.select_for_update().get(pk=application.pk)
+    _require(policies.can_decide_purchase(by, application))
+    if not note.strip():
+        raise ValidationError({"note": _("Write the decision note.")})
+    application.status = "approved" if approve else "rejected"
+    application.decision_note, application.decided_at = note.strip(), timezone.now()
+    application.save()
+    audit_record("purchase.decided", by=by, obj=application, changes={"approved": approve})
+    notify(application.applicant, title=_("Purchase review: %(name)s — %(status)s") % {
+        "name": application.name, "status": application.get_status_display()}, body=application.decision_note)
+    return application

@@ -154,3 +154,86 @@ def utilisation(request):
     return render(request, "instruments/utilisation.html", {
         "year": year, "rows": selectors.utilisation(year, owner=owner),
         "organisations": selectors.utilisation_by_organisation(year) if owner is None else None})
+
+
+# -- purchase early warning ------------------------------------------------------------------------
+
+
+@view_policy(PUBLIC)
+def warning(request):
+    """The early-warning catalogue (also as a PDF), the money saved, and for the bureau the build form."""
+    from kechuang.core.documents import render_pdf
+    from kechuang.core.web import download
+
+    catalogue = selectors.latest_catalogue()
+    if request.GET.get("format") == "pdf" and catalogue is not None:
+        return download(render_pdf("instruments/pdf/warning.html", {"catalogue": catalogue}), kind="pdf",
+                        filename=f"{catalogue.year}年新购大型科研仪器预警目录.pdf")
+    form = None
+    if policies.can_build_catalogue(request.user):
+        form = forms.CatalogueBuildForm(request.POST or None, initial={"year": timezone.localdate().year})
+        if request.method == "POST" and form.is_valid() and _run(
+                request, lambda: services.catalogue_build(by=request.user, **form.cleaned_data)):
+            return redirect("instruments:warning")
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "instruments/warning.html", {
+        "catalogue": catalogue, "form": form, "savings": selectors.purchase_savings()})
+
+
+def _run(request, action) -> bool:
+    try:
+        action()
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Saved."))
+        return True
+    return False
+
+
+@view_policy(SIGNED_IN)
+def purchases(request):
+    form = forms.PurchaseForm(request.POST or None) if policies.can_apply_for_purchase(request.user) else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                application = services.purchase_apply(by=request.user, data=form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("instruments:purchase", pk=application.pk)
+    return render(request, "instruments/purchases.html", {
+        "form": form, "page": paginate(request, selectors.purchase_list(request.user))})
+
+
+@view_policy(SIGNED_IN)
+def purchase(request, pk):
+    application = or_404(selectors.purchase_get, request.user, pk)
+    user = request.user
+    if request.method == "POST":
+        if request.POST.get("action") == "review":
+            form = forms.PurchaseReviewForm(request.POST)
+            if form.is_valid():
+                _run(request, lambda: services.purchase_review(by=user, application=application, **form.cleaned_data))
+            else:
+                messages.error(request, _("Write an opinion of at least 10 characters."))
+        elif request.POST.get("action") == "decide":
+            form = forms.PurchaseDecisionForm(request.POST)
+            if form.is_valid():
+                _run(request, lambda: services.purchase_decide(by=user, application=application, **form.cleaned_data))
+            else:
+                messages.error(request, _("Write the decision note."))
+        else:
+            raise Http404
+        return redirect("instruments:purchase", pk=pk)
+    return render(request, "instruments/purchase.html", {
+        "application": application, "reviews": application.reviews.select_related("expert"),
+        "review_form": forms.PurchaseReviewForm() if policies.can_review_purchase(user, application) else None,
+        "decision_form": forms.PurchaseDecisionForm() if policies.can_decide_purchase(user, application) else None})

@@ -19,6 +19,16 @@ def booking(world):
     return ["booking", made.pk]
 
 
+def purchase(world):
+    from decimal import Decimal
+
+    from kechuang.instruments.tests.factories import category
+
+    return [services.purchase_apply(by=world.users.org_admin, data={
+        "name": "质谱仪", "category": category(), "specifications": "分辨率70000", "value": Decimal("300"),
+        "justification": "需要专用设备"}).pk]
+
+
 PROVIDER_ONLY = {"public": 302, "org_admin": 403, "bureau_officer": 403}
 
 ACCESS_CASES = [
@@ -33,6 +43,13 @@ ACCESS_CASES = [
     AccessCase("instruments:utilisation", allowed={"provider": 200, "bureau_officer": 200},
                denied={"public": 302, "org_admin": 403, "finance_officer": 403}),
     # the booking is the enterprise's on the institute's instrument: others get a 404
+    AccessCase("instruments:warning", allowed={"public": 200, "bureau_officer": 200}, denied={}),
+    AccessCase("instruments:warning", method="post", data=lambda w: {"year": 2027, "threshold_hours": 1200,
+                                                                    "min_instruments": 3},
+               allowed={"bureau_officer": 302}, denied={"public": 403, "provider": 403}),
+    AccessCase("instruments:purchases", allowed={"org_admin": 200, "provider": 200}, denied={"public": 302}),
+    AccessCase("instruments:purchase", args=purchase, allowed={"org_admin": 200, "expert": 200, "bureau_officer": 200},
+               denied={"public": 302, "institute_user": 404, "broker": 404}),
     AccessCase("instruments:service_action", method="post", args=lambda w: [*booking(w), "confirm"],
                allowed={"provider": 302}, denied={"public": 302, "broker": 404, "expert": 404}),
 ]
