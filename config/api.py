@@ -15,8 +15,10 @@ from kechuang.core.api import router as core_router
 from kechuang.core.errors import DomainError
 from kechuang.core.policies import PUBLIC, view_policy
 from kechuang.demands.api import router as demands_router
+from kechuang.instruments.api import router as instruments_router
 from kechuang.matching.api import router as matching_router
 from kechuang.programs.api import router as programs_router
+from kechuang.vouchers.api import router as vouchers_router
 
 api = NinjaAPI(
     title="Kechuang API",
@@ -32,6 +34,8 @@ api.add_router("/", achievements_router)
 api.add_router("/", demands_router)
 api.add_router("/", matching_router)
 api.add_router("/", programs_router)
+api.add_router("/", instruments_router)
+api.add_router("/", vouchers_router)
 
 
 @api.exception_handler(DomainError)

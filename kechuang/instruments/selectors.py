@@ -191,3 +191,7 @@ def purchase_savings() -> dict:
     rejected = by_status.get("rejected", {"n": 0, "total": None})
     return {"applications": sum(row["n"] for row in rows), "not_approved": rejected["n"],
             "saved": rejected["total"] or Decimal("0")}
+
+
+def booking_list(user):
+    return policies.bookings_visible_to(user).select_related("instrument").order_by("-starts_at", "-pk")

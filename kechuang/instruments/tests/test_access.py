@@ -29,6 +29,15 @@ def purchase(world):
         "justification": "需要专用设备"}).pk]
 
 
+def confirmed_booking(world):
+    from kechuang.instruments.models import Booking
+
+    pk = booking(world)[1]
+    Booking.objects.filter(pk=pk).update(status="confirmed")
+    return [pk]
+
+
+JSON = "application/json"
 PROVIDER_ONLY = {"public": 302, "org_admin": 403, "bureau_officer": 403}
 
 ACCESS_CASES = [
@@ -50,6 +59,26 @@ ACCESS_CASES = [
     AccessCase("instruments:purchases", allowed={"org_admin": 200, "provider": 200}, denied={"public": 302}),
     AccessCase("instruments:purchase", args=purchase, allowed={"org_admin": 200, "expert": 200, "bureau_officer": 200},
                denied={"public": 302, "institute_user": 404, "broker": 404}),
+    AccessCase("api:instruments_catalogue", allowed={"public": 200}, denied={}),
+    AccessCase("api:instruments_instrument", args=instrument, allowed={"public": 200}, denied={}),
+    AccessCase("api:instruments_book", method="post", args=instrument, content_type=JSON, data=lambda w: {
+        "starts_at": (timezone.now() + timedelta(days=5)).isoformat(),
+        "ends_at": (timezone.now() + timedelta(days=5, hours=2)).isoformat(), "purpose": "接口预约"},
+               allowed={"org_admin": 201}, denied={"public": 401}),
+    AccessCase("api:instruments_order", method="post", args=instrument, content_type=JSON,
+               data=lambda w: {"samples": 3, "description": "成分分析"}, allowed={"org_admin": 201},
+               denied={"public": 401}),
+    AccessCase("api:instruments_bookings", allowed={"org_admin": 200, "provider": 200}, denied={"public": 401}),
+    AccessCase("api:instruments_confirm", method="post", args=lambda w: booking(w)[1:], allowed={"provider": 200},
+               denied={"public": 401, "org_admin": 403, "broker": 404}),
+    AccessCase("api:instruments_decline", method="post", args=lambda w: booking(w)[1:], content_type=JSON,
+               data=lambda w: {"reason": "维护"}, allowed={"provider": 200}, denied={"public": 401, "broker": 404}),
+    AccessCase("api:instruments_complete", method="post", args=lambda w: booking(w)[1:], content_type=JSON,
+               data=lambda w: {"hours": "1", "cost": "100"}, allowed={},
+               denied={"public": 401, "org_admin": 403, "provider": 409, "broker": 404}),
+    AccessCase("api:instruments_complete", method="post", args=confirmed_booking, content_type=JSON,
+               data=lambda w: {"hours": "1", "cost": "100"}, allowed={"provider": 200},
+               denied={"public": 401, "org_admin": 403}),
     AccessCase("instruments:service_action", method="post", args=lambda w: [*booking(w), "confirm"],
                allowed={"provider": 302}, denied={"public": 302, "broker": 404, "expert": 404}),
 ]

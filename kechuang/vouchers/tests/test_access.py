@@ -36,6 +36,11 @@ ACCESS_CASES = [
                denied={"public": 302, "org_admin": 403}),
     AccessCase("vouchers:settlement_request", method="post", allowed={"provider": 302},
                denied={"public": 302, "org_admin": 403}),
+    AccessCase("api:vouchers_schemes", allowed={"org_admin": 200}, denied={"public": 401}),
+    AccessCase("api:vouchers_list", allowed={"org_admin": 200, "finance_officer": 200}, denied={"public": 401}),
+    AccessCase("api:vouchers_apply", method="post", args=scheme, content_type="application/json",
+               data=lambda w: {"amount": "100", "purpose": "检测"}, allowed={"org_admin": 201},
+               denied={"public": 401}),
     AccessCase("vouchers:settlement_review", method="post", args=lambda w: [*settlement(w), "pay"],
                allowed={"finance_officer": 302}, denied={"public": 302, "provider": 403, "bureau_officer": 403}),
 ]
