@@ -101,3 +101,7 @@ def can_review_purchase(user, application) -> bool:
 
 def can_decide_purchase(user, application) -> bool:
     return user.is_authenticated and user.is_bureau_staff and application.status in ("submitted", "in_review")
+
+
+def can_import_instruments(user) -> bool:
+    return is_provider(user) or (user.is_authenticated and user.is_bureau_staff)

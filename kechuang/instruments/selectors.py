@@ -5,14 +5,13 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import ExtractYear
 
-from kechuang.core.search import search_page
+from kechuang.core.search import all_matches, search_page
 from kechuang.instruments import policies
 from kechuang.instruments.choices import HOLDING, BookingStatus, OrderStatus
 from kechuang.instruments.models import INSTRUMENT_INDEX, Booking, Instrument, InstrumentCategory, ServiceOrder
 
 
-def instrument_search(user, query: str = "", *, category: str = "", district: str = "", status: str = "",
-                      page: str = "1"):
+def _filtered(user, *, category: str = "", district: str = "", status: str = ""):
     instruments = policies.instruments_visible_to(user)
     if category:
         instruments = instruments.filter(Q(category__code=category) | Q(category__parent__code=category))
@@ -20,8 +19,19 @@ def instrument_search(user, query: str = "", *, category: str = "", district: st
         instruments = instruments.filter(owner__district__code=district)
     if status:
         instruments = instruments.filter(status=status)
-    return search_page(instruments, INSTRUMENT_INDEX, query, page_number=page,
-                       related=("category", "owner__district"))
+    return instruments
+
+
+def instrument_search(user, query: str = "", *, category: str = "", district: str = "", status: str = "",
+                      page: str = "1"):
+    return search_page(_filtered(user, category=category, district=district, status=status), INSTRUMENT_INDEX,
+                       query, page_number=page, related=("category", "owner__district"))
+
+
+def instrument_matches(user, params) -> object:
+    """Every instrument the catalogue search would list (for the Excel export)."""
+    filtered = _filtered(user, category=params.get("category", ""), status=params.get("status", ""))
+    return all_matches(filtered, INSTRUMENT_INDEX, params.get("q", ""))
 
 
 def instrument_get(user, pk) -> Instrument:

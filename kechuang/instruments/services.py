@@ -293,3 +293,15 @@ def purchase_decide(*, by, application, approve: bool, note: str):
     notify(application.applicant, title=_("Purchase review: %(name)s — %(status)s") % {
         "name": application.name, "status": application.get_status_display()}, body=application.decision_note)
     return application
+
+
+@transaction.atomic
+def instruments_bulk_create(*, by, instruments: list[Instrument]) -> int:
+    """Instruments validated by the importer, written in one transaction and indexed."""
+    for instrument in instruments:
+        instrument.full_clean()
+        instrument.search_tokens = instrument_tokens(instrument)
+    created = Instrument.objects.bulk_create(instruments)
+    INSTRUMENT_INDEX.store([(instrument.pk, instrument.search_tokens) for instrument in created])
+    audit_record("instrument.imported", by=by, changes={"count": len(created)})
+    return len(created)
