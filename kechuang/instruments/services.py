@@ -17,7 +17,7 @@ from kechuang.core.services import audit_record, notify
 from kechuang.instruments import policies, selectors
 from kechuang.instruments.models import INSTRUMENT_INDEX, Booking, Instrument, Rating, ServiceOrder
 from kechuang.instruments.workflow import BOOKING_WORKFLOW, ORDER_WORKFLOW
-from kechuang.vouchers.choices import VoucherStatus
+from kechuang.vouchers.choices import ServiceKind, VoucherStatus
 from kechuang.vouchers.services import voucher_redeem
 
 INSTRUMENT_FIELDS = ("name", "model_number", "manufacturer", "category", "original_value", "purchased_on", "lab",
@@ -55,11 +55,18 @@ def instrument_save(*, by, data: dict, instrument: Instrument | None = None) -> 
     return instrument
 
 
-def _check_voucher(voucher, organization):
+def _check_voucher(voucher, organization, *, instrument, kind: str):
+    """The voucher must be the requester's own, issued, and its scheme must pay this provider and
+    this kind of service (checked again when the voucher pays, at completion)."""
     if voucher is None:
         return
     if voucher.enterprise_id != organization.pk or voucher.status != VoucherStatus.ISSUED:
         raise ValidationError({"voucher": _("Choose a valid voucher of your own organisation.")})
+    scheme = voucher.scheme
+    providers = scheme.eligible_providers.all()
+    if (scheme.eligible_services and kind not in scheme.eligible_services) or (
+            providers and instrument.owner not in providers):
+        raise ValidationError({"voucher": _("This voucher's scheme does not pay for this service.")})
 
 
 def _notify_owner(instrument, title: str, url: str = "") -> None:
@@ -81,7 +88,7 @@ def booking_request(*, by, instrument: Instrument, starts_at: datetime, ends_at:
         raise ValidationError({"ends_at": _("The booking must end after it starts.")})
     if starts_at < timezone.now():
         raise ValidationError({"starts_at": _("Book a time in the future.")})
-    _check_voucher(voucher, organization)
+    _check_voucher(voucher, organization, instrument=instrument, kind=ServiceKind.INSTRUMENT_TIME)
     taken = DomainError(_("This time overlaps a booking already made; choose another slot."), code="slot_taken")
     if selectors.overlapping(instrument, starts_at, ends_at).exists():
         raise taken
@@ -127,13 +134,14 @@ def booking_cancel(*, by, booking: Booking) -> Booking:
     return booking
 
 
-def _complete(service, *, by, hours: Decimal, cost: Decimal, ref: str):
+def _complete(service, *, by, hours: Decimal, cost: Decimal, ref: str, kind: str):
     if hours is None or hours < 0 or cost is None or cost < 0:
         raise ValidationError(_("Give the effective hours and the cost (zero or more)."))
     service.effective_hours, service.cost, service.completed_on = hours, cost, timezone.localdate()
     if service.voucher_id and cost > 0:
         redemption = voucher_redeem(voucher=service.voucher, provider=service.instrument.owner, order_ref=ref,
-                                    order_cost=cost, by=by, booked_on=timezone.localtime(service.created_at).date(),
+                                    order_cost=cost, by=by, service=kind,
+                                    booked_on=timezone.localtime(service.created_at).date(),
                                     completed_on=service.completed_on)
         return redemption
     return None
@@ -145,7 +153,8 @@ def booking_complete(*, by, booking: Booking, hours: Decimal, cost: Decimal) -> 
     booking = _lock_booking(booking)
     _require(policies.can_serve(by, booking))
     booking.status = BOOKING_WORKFLOW.target(booking.status, "complete")
-    redemption = _complete(booking, by=by, hours=hours, cost=cost, ref=f"booking:{booking.pk}")
+    redemption = _complete(booking, by=by, hours=hours, cost=cost, ref=f"booking:{booking.pk}",
+                           kind=ServiceKind.INSTRUMENT_TIME)
     booking.save()
     audit_record("booking.completed", by=by, obj=booking, changes={
         "hours": str(hours), "cost": str(cost), "voucher_paid": str(redemption.amount) if redemption else None})
@@ -156,7 +165,7 @@ def booking_complete(*, by, booking: Booking, hours: Decimal, cost: Decimal) -> 
 def order_request(*, by, instrument: Instrument, samples: int, description: str, voucher=None) -> ServiceOrder:
     _require(policies.can_request(by, instrument))
     organization = verified_organization(by)
-    _check_voucher(voucher, organization)
+    _check_voucher(voucher, organization, instrument=instrument, kind=ServiceKind.SAMPLE_TESTING)
     order = ServiceOrder(instrument=instrument, requester=by, organization=organization, samples=samples,
                          description=description.strip(), voucher=voucher)
     order.full_clean()
@@ -191,7 +200,8 @@ def order_complete(*, by, order: ServiceOrder, hours: Decimal, cost: Decimal) ->
     order = _lock_order(order)
     _require(policies.can_serve(by, order))
     order.status = ORDER_WORKFLOW.target(order.status, "complete")
-    redemption = _complete(order, by=by, hours=hours, cost=cost, ref=f"order:{order.pk}")
+    redemption = _complete(order, by=by, hours=hours, cost=cost, ref=f"order:{order.pk}",
+                           kind=ServiceKind.SAMPLE_TESTING)
     order.save()
     audit_record("service_order.completed", by=by, obj=order, changes={
         "hours": str(hours), "cost": str(cost), "voucher_paid": str(redemption.amount) if redemption else None})

@@ -44,3 +44,8 @@ class SettlementStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     PAID = "paid", _("Paid")
     REJECTED = "rejected", _("Rejected")
+
+
+class ServiceKind(models.TextChoices):
+    INSTRUMENT_TIME = "instrument_time", _("Instrument time")
+    SAMPLE_TESTING = "sample_testing", _("Sample testing")

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.choices import OrganizationKind
+from kechuang.vouchers.choices import ServiceKind
 from kechuang.vouchers.models import VoucherScheme
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -13,11 +14,14 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class SchemeForm(forms.ModelForm):
     eligible_kinds = forms.MultipleChoiceField(label=_("eligible enterprise kinds"), required=False,
                                                choices=OrganizationKind.choices, widget=forms.CheckboxSelectMultiple)
+    eligible_services = forms.MultipleChoiceField(label=_("eligible services"), required=False,
+                                                  choices=ServiceKind.choices, widget=forms.CheckboxSelectMultiple,
+                                                  help_text=_("Leave empty for every kind of service."))
 
     class Meta:
         model = VoucherScheme
         fields = ["name", "year", "total_budget", "per_enterprise_cap", "share", "eligible_kinds",
-                  "eligible_providers", "valid_from", "valid_until"]
+                  "eligible_services", "eligible_providers", "valid_from", "valid_until"]
         widgets = {"valid_from": DATE, "valid_until": DATE, "eligible_providers": forms.SelectMultiple(
             attrs={"size": 5})}
 

@@ -20,6 +20,7 @@ from kechuang.vouchers.choices import (
     MovementKind,
     RedemptionStatus,
     SchemeStatus,
+    ServiceKind,
     SettlementStatus,
     VoucherStatus,
 )
@@ -86,6 +87,8 @@ class VoucherScheme(models.Model):
     share = models.DecimalField(_("share of a service's cost a voucher may pay"), max_digits=3, decimal_places=2)
     eligible_kinds = ChoiceSetField(_("eligible enterprise kinds"), choices_class=OrganizationKind,
                                     help_text=_("Leave empty for enterprises of every kind."))
+    eligible_services = ChoiceSetField(_("eligible services"), choices_class=ServiceKind,
+                                       help_text=_("Leave empty for every kind of service."))
     eligible_providers = models.ManyToManyField(Organization, blank=True, related_name="+",
                                                 verbose_name=_("eligible providers"),
                                                 help_text=_("Leave empty to admit every provider."))

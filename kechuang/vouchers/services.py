@@ -166,7 +166,7 @@ def provider_account(provider) -> LedgerAccount:
 
 @transaction.atomic
 def voucher_redeem(*, voucher: Voucher, provider, order_ref: str, order_cost: Decimal, by=None,
-                   booked_on: date | None = None, completed_on: date | None = None) -> Redemption:
+                   service: str = "", booked_on: date | None = None, completed_on: date | None = None) -> Redemption:
     """A completed service order paid partly by voucher: the voucher pays the scheme's share of the
     cost, up to its balance. The order reference is the idempotency key, so a retried completion
     pays once and answers the same."""
@@ -183,6 +183,8 @@ def voucher_redeem(*, voucher: Voucher, provider, order_ref: str, order_cost: De
         raise DomainError(_("The voucher is not valid."))
     if scheme.eligible_providers.exists() and not scheme.eligible_providers.filter(pk=provider.pk).exists():
         raise DomainError(_("This provider does not take vouchers of this scheme."))
+    if scheme.eligible_services and service not in scheme.eligible_services:
+        raise DomainError(_("Vouchers of this scheme do not pay for this kind of service."))
     balance = LedgerAccount.objects.get(pk=voucher.account_id).balance
     share = (Decimal(order_cost) * scheme.share).quantize(CENT, rounding=ROUND_HALF_UP)
     amount = min(share, balance)

@@ -121,3 +121,16 @@ def test_testing_orders_utilisation_and_ratings(world):
         services.rating_add(by=world.users.enterprise_user, service=internal, score=1)
     assert selectors.average_rating(instrument) == {"average": 5.0, "count": 1}
     assert Rating.objects.count() == 1
+
+
+def test_a_scheme_pays_only_its_kinds_of_service(world):
+    instrument = make_instrument(world)
+    voucher = issued_voucher(world, make_scheme(world, eligible_services=["sample_testing"]))
+    start, end = slot(0)
+    with pytest.raises(ValidationError) as error:
+        services.booking_request(by=world.users.org_admin, instrument=instrument, starts_at=start, ends_at=end,
+                                 purpose="机时", voucher=voucher)
+    assert error.value.message_dict == {"voucher": ["该创新券所属方案不支付此类服务。"]}
+    order = services.order_request(by=world.users.org_admin, instrument=instrument, samples=1,
+                                   description="送样检测", voucher=voucher)
+    assert order.voucher == voucher and not Booking.objects.exists()
