@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
+from kechuang.core.schemas import ReasonIn
 from kechuang.vouchers import selectors, services
 
 router = Router(tags=["vouchers"])
@@ -58,3 +59,45 @@ def apply(request, pk: int, payload: ApplyIn):
     scheme = selectors.scheme_list(request.user).get(pk=pk)
     return 201, voucher_out(services.voucher_apply(by=request.user, scheme=scheme, amount=payload.amount,
                                                    purpose=payload.purpose))
+
+
+class SettlementOut(Schema):
+    id: int
+    provider: str
+    status: str
+    total: Decimal
+    orders: list[str]
+    flags: list[str]
+
+
+def settlement_out(settlement) -> dict:
+    redemptions = list(settlement.redemptions.select_related("provider", "voucher__enterprise"))
+    return {"id": settlement.pk, "provider": settlement.provider.name, "status": settlement.status,
+            "total": settlement.total, "orders": [r.order_ref for r in redemptions],
+            "flags": [f"{flag.redemption.order_ref}: {flag.reason}" for flag in selectors.settlement_flags(
+                redemptions)]}
+
+
+@router.get("/vouchers/settlements", response=list[SettlementOut], url_name="vouchers_settlements")
+def settlements(request):
+    """Providers see their own; finance officers and the bureau all, with the flags."""
+    return [settlement_out(s) for s in selectors.settlement_list(request.user)[:200]]
+
+
+@router.post("/vouchers/settlements", response={201: SettlementOut}, url_name="vouchers_settlement_request")
+def settlement_request(request):
+    settlement = services.settlement_request(by=request.user, provider=request.user.organization)
+    return 201, settlement_out(settlement)
+
+
+@router.post("/vouchers/settlements/{int:pk}/pay", response=SettlementOut, url_name="vouchers_settlement_pay")
+def settlement_pay(request, pk: int):
+    settlement = selectors.settlement_list(request.user).get(pk=pk)
+    return settlement_out(services.settlement_pay(by=request.user, settlement=settlement))
+
+
+@router.post("/vouchers/settlements/{int:pk}/reject", response=SettlementOut,
+             url_name="vouchers_settlement_reject")
+def settlement_reject(request, pk: int, payload: ReasonIn):
+    settlement = selectors.settlement_list(request.user).get(pk=pk)
+    return settlement_out(services.settlement_reject(by=request.user, settlement=settlement, reason=payload.reason))

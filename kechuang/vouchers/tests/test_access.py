@@ -24,6 +24,13 @@ def settlement(world):
     return [services.settlement_request(by=world.users.provider, provider=world.orgs.institute).pk]
 
 
+def pending(world):
+    voucher = issued_voucher(world, make_scheme(world))
+    services.voucher_redeem(voucher=voucher, provider=world.orgs.institute, order_ref="o-2",
+                            order_cost=Decimal("100"))
+    return []
+
+
 STAFF = {"bureau_officer": 200, "bureau_admin": 200}
 ACCESS_CASES = [
     AccessCase("vouchers:overview", allowed=dict.fromkeys(SIGNED_IN_PERSONAS, 200), denied={"public": 302}),
@@ -41,6 +48,15 @@ ACCESS_CASES = [
     AccessCase("api:vouchers_apply", method="post", args=scheme, content_type="application/json",
                data=lambda w: {"amount": "100", "purpose": "检测"}, allowed={"org_admin": 201},
                denied={"public": 401}),
+    AccessCase("api:vouchers_settlements", allowed={"provider": 200, "finance_officer": 200},
+               denied={"public": 401}),
+    AccessCase("api:vouchers_settlement_request", method="post", args=lambda w: pending(w),
+               allowed={"provider": 201}, denied={"public": 401, "org_admin": 403}),
+    AccessCase("api:vouchers_settlement_pay", method="post", args=settlement, allowed={"finance_officer": 200},
+               denied={"public": 401, "provider": 403, "org_admin": 404}),
+    AccessCase("api:vouchers_settlement_reject", method="post", args=settlement, content_type="application/json",
+               data=lambda w: {"reason": "发票不符"}, allowed={"finance_officer": 200},
+               denied={"public": 401, "provider": 403}),
     AccessCase("vouchers:settlement_review", method="post", args=lambda w: [*settlement(w), "pay"],
                allowed={"finance_officer": 302}, denied={"public": 302, "provider": 403, "bureau_officer": 403}),
 ]
