@@ -1,5 +1,6 @@
 """Reads of instruments: the catalogue, bookings and orders, utilisation."""
 
+from collections import Counter
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Q
@@ -22,10 +23,22 @@ def _filtered(user, *, category: str = "", district: str = "", status: str = "")
     return instruments
 
 
+FACET_COLUMNS = ("category__parent__code", "category__code", "status")
+
+
 def instrument_search(user, query: str = "", *, category: str = "", district: str = "", status: str = "",
                       page: str = "1"):
     return search_page(_filtered(user, category=category, district=district, status=status), INSTRUMENT_INDEX,
                        query, page_number=page, related=("category", "owner__district"))
+
+
+def catalogue_facets(user, query: str = "", *, district: str = "") -> dict[str, Counter]:
+    """How many instruments matching the query fall in each top-level category and each status,
+    before the category and status filters (so every choice shows what it would give)."""
+    rows = all_matches(_filtered(user, district=district), INSTRUMENT_INDEX, query).values_list(*FACET_COLUMNS)
+    rows = list(rows.order_by())
+    return {"category": Counter(parent or code for parent, code, _status in rows),
+            "status": Counter(status for _parent, _code, status in rows)}
 
 
 def instrument_matches(user, params) -> object:

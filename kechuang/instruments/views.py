@@ -24,9 +24,12 @@ def catalogue(request):
     result = selectors.instrument_search(request.user, params["q"], category=params["category"],
                                          district=params["district"], status=params["status"],
                                          page=request.GET.get("page", "1"))
+    facets = selectors.catalogue_facets(request.user, params["q"], district=params["district"])
     return render(request, "instruments/catalogue.html", {
         "result": result, "page": result.page, "params": params, "querystring": query_without_page(request),
-        "categories": selectors.categories().filter(parent=None), "statuses": InstrumentStatus.choices,
+        "categories": [(category, facets["category"].get(category.code, 0))
+                       for category in selectors.categories().filter(parent=None)],
+        "statuses": [(value, label, facets["status"].get(value, 0)) for value, label in InstrumentStatus.choices],
         "can_register": policies.can_manage_instrument(request.user)})
 
 

@@ -134,3 +134,16 @@ def test_a_scheme_pays_only_its_kinds_of_service(world):
     order = services.order_request(by=world.users.org_admin, instrument=instrument, samples=1,
                                    description="送样检测", voucher=voucher)
     assert order.voucher == voucher and not Booking.objects.exists()
+
+
+def test_the_catalogue_counts_each_facet(client_for, world):
+    from django.urls import reverse
+
+    make_instrument(world)
+    make_instrument(world, name="场发射扫描电镜", category=category("0105", "电子光学仪器"))
+    make_instrument(world, name="电化学工作站", category=category("02", "物理性能测试仪器"), status="maintenance")
+    facets = selectors.catalogue_facets(world.users.org_admin)
+    assert facets == {"category": {"01": 2, "02": 1}, "status": {"available": 2, "maintenance": 1}}
+    assert selectors.catalogue_facets(world.users.org_admin, "质谱")["category"] == {"01": 1}
+    page = client_for("public").get(reverse("instruments:catalogue")).content.decode()
+    assert "分析仪器 (2)" in page and "维护中 (1)" in page
