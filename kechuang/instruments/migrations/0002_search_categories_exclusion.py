@@ -17,10 +17,12 @@ CATEGORIES = [
     ("11", "激光器", []), ("12", "工艺实验设备", []), ("13", "计算机及其配套设备", []), ("14", "其他仪器", []),
 ]
 
+# The instrument is compared as a one-point range, so plain GiST range operators do the whole job
+# (no btree_gist extension, which not every PostgreSQL installation ships).
 EXCLUSION = """
-CREATE EXTENSION IF NOT EXISTS btree_gist;
 ALTER TABLE instruments_booking ADD CONSTRAINT booking_slots_never_overlap
-  EXCLUDE USING gist (instrument_id WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&)
+  EXCLUDE USING gist (int8range(instrument_id, instrument_id, '[]') WITH &&,
+                      tstzrange(starts_at, ends_at, '[)') WITH &&)
   WHERE (status IN ('pending', 'confirmed'));
 """
 
