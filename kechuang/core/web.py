@@ -44,3 +44,27 @@ def download(data: bytes, *, kind: str, filename: str, inline: bool = False) -> 
     response = HttpResponse(data, content_type=KINDS[kind])
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
     return response
+
+
+def run_service(request, action, *, success: str = "") -> bool:
+    """Calls a service from a form post and reports its outcome as a message: a refused action the
+    user may not even see is a 404; a validation or domain error is shown; success says so. Returns
+    whether it succeeded."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    from kechuang.core.errors import DomainError
+
+    try:
+        action()
+    except (PermissionDenied, ObjectDoesNotExist) as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success or _("Saved."))
+        return True
+    return False

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from kechuang.core.errors import DomainError
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
-from kechuang.core.web import add_service_errors, or_404, paginate, query_without_page
+from kechuang.core.web import add_service_errors, or_404, paginate, query_without_page, run_service
 from kechuang.instruments import forms, policies, selectors, services
 from kechuang.instruments.choices import InstrumentStatus
 
@@ -119,7 +119,8 @@ def service_action(request, kind, pk, action):
         "accept": lambda: services.order_answer(by=user, order=service, accept=True),
         "refuse": lambda: services.order_answer(by=user, order=service, accept=False, reason=post.get("reason", "")),
     }
-    try:
+
+    def act():
         if action == "complete":
             form = forms.CompleteForm(post)
             if not form.is_valid():
@@ -135,14 +136,8 @@ def service_action(request, kind, pk, action):
             actions[action]()
         else:
             raise Http404
-    except (PermissionDenied, ObjectDoesNotExist) as error:
-        raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
+
+    run_service(request, act)
     return redirect(post.get("next") if post.get("next") in ("instruments:queue", "instruments:mine")
                     else "instruments:mine")
 
@@ -175,28 +170,13 @@ def warning(request):
     form = None
     if policies.can_build_catalogue(request.user):
         form = forms.CatalogueBuildForm(request.POST or None, initial={"year": timezone.localdate().year})
-        if request.method == "POST" and form.is_valid() and _run(
+        if request.method == "POST" and form.is_valid() and run_service(
                 request, lambda: services.catalogue_build(by=request.user, **form.cleaned_data)):
             return redirect("instruments:warning")
     elif request.method == "POST":
         raise PermissionDenied
     return render(request, "instruments/warning.html", {
         "catalogue": catalogue, "form": form, "savings": selectors.purchase_savings()})
-
-
-def _run(request, action) -> bool:
-    try:
-        action()
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
-        return True
-    return False
 
 
 @view_policy(SIGNED_IN)
@@ -224,13 +204,15 @@ def purchase(request, pk):
         if request.POST.get("action") == "review":
             form = forms.PurchaseReviewForm(request.POST)
             if form.is_valid():
-                _run(request, lambda: services.purchase_review(by=user, application=application, **form.cleaned_data))
+                run_service(request, lambda: services.purchase_review(by=user, application=application,
+                                                                      **form.cleaned_data))
             else:
                 messages.error(request, _("Write an opinion of at least 10 characters."))
         elif request.POST.get("action") == "decide":
             form = forms.PurchaseDecisionForm(request.POST)
             if form.is_valid():
-                _run(request, lambda: services.purchase_decide(by=user, application=application, **form.cleaned_data))
+                run_service(request, lambda: services.purchase_decide(by=user, application=application,
+                                                                      **form.cleaned_data))
             else:
                 messages.error(request, _("Write the decision note."))
         else:

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,7 +10,7 @@ from kechuang.core.errors import DomainError
 from kechuang.core.files import attachments_of
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
-from kechuang.core.web import add_service_errors, download, or_404, paginate, query_without_page
+from kechuang.core.web import add_service_errors, download, or_404, paginate, query_without_page, run_service
 from kechuang.programs import documents, forms, policies, selectors, services
 from kechuang.programs.choices import ApplicationStatus, AssignmentStatus, ProgrammeKind
 from kechuang.programs.models import AcceptanceVote
@@ -448,16 +448,7 @@ def project_action(request, pk, action):
     if form is not None and not form.is_valid():
         messages.error(request, forms.first_error(form))
         return redirect("programs:project_detail", pk=pk)
-    try:
-        act(request.user, project, dict(form.cleaned_data) if form is not None else {})
-    except (PermissionDenied, ObjectDoesNotExist) as error:
-        raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
+    run_service(request, lambda: act(request.user, project, dict(form.cleaned_data) if form is not None else {}))
     return redirect("programs:project_detail", pk=pk)
 
 
@@ -550,7 +541,8 @@ def challenge_list_publish(request, pk):
 def challenge_race(request, pk, action):
     """The parallel track: select the phase-one teams, then assess each phase."""
     challenge = or_404(selectors.challenge_get, request.user, pk)
-    try:
+
+    def act():
         if action == "select":
             teams = list(challenge.call.applications.filter(pk__in=[
                 int(value) for value in request.POST.getlist("team") if value.isdigit()]))
@@ -562,12 +554,6 @@ def challenge_race(request, pk, action):
                                       note=request.POST.get("note", "").strip())
         else:
             raise Http404
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
+
+    run_service(request, act)
     return redirect("programs:challenge_detail", pk=pk)

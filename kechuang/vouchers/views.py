@@ -1,32 +1,16 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.core.errors import DomainError
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import SIGNED_IN, view_policy
-from kechuang.core.web import add_service_errors, or_404
+from kechuang.core.web import add_service_errors, or_404, run_service
 from kechuang.vouchers import forms, policies, selectors, services
 from kechuang.vouchers.choices import RedemptionStatus, SettlementStatus, VoucherStatus
 from kechuang.vouchers.models import Redemption
-
-
-def _run(request, action) -> bool:
-    try:
-        action()
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
-        return True
-    return False
 
 
 @view_policy(SIGNED_IN)
@@ -48,7 +32,7 @@ def apply(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
     else:
-        _run(request, lambda: services.voucher_apply(by=request.user, scheme=scheme, **form.cleaned_data))
+        run_service(request, lambda: services.voucher_apply(by=request.user, scheme=scheme, **form.cleaned_data))
     return redirect("vouchers:overview")
 
 
@@ -77,9 +61,9 @@ def decide(request, pk, action):
     if action == "issue":
         form = forms.IssueForm(request.POST)
         amount = form.cleaned_data.get("amount") if form.is_valid() else None
-        _run(request, lambda: services.voucher_issue(by=request.user, voucher=voucher, amount=amount))
+        run_service(request, lambda: services.voucher_issue(by=request.user, voucher=voucher, amount=amount))
     elif action == "reject":
-        _run(request, lambda: services.voucher_reject(by=request.user, voucher=voucher,
+        run_service(request, lambda: services.voucher_reject(by=request.user, voucher=voucher,
                                                        reason=request.POST.get("reason", "")))
     else:
         raise Http404
@@ -107,7 +91,7 @@ def settlements(request):
 @require_POST
 @view_policy(policies.can_request_settlement, description="instrument providers")
 def settlement_request(request):
-    _run(request, lambda: services.settlement_request(by=request.user, provider=request.user.organization))
+    run_service(request, lambda: services.settlement_request(by=request.user, provider=request.user.organization))
     return redirect("vouchers:settlements")
 
 
@@ -116,9 +100,9 @@ def settlement_request(request):
 def settlement_review(request, pk, action):
     settlement = or_404(selectors.settlement_list(request.user).get, pk=pk)
     if action == "pay":
-        _run(request, lambda: services.settlement_pay(by=request.user, settlement=settlement))
+        run_service(request, lambda: services.settlement_pay(by=request.user, settlement=settlement))
     elif action == "reject":
-        _run(request, lambda: services.settlement_reject(by=request.user, settlement=settlement,
+        run_service(request, lambda: services.settlement_reject(by=request.user, settlement=settlement,
                                                           reason=request.POST.get("reason", "")))
     else:
         raise Http404
