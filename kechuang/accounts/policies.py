@@ -3,7 +3,7 @@ rules, and tests/test_roles_matrix.py checks each of its cells."""
 
 from django.db.models import Q
 
-from kechuang.accounts.choices import OrganizationKind, OrganizationStatus
+from kechuang.accounts.choices import OrganizationKind, OrganizationStatus, PlatformRole
 from kechuang.accounts.models import AccessToken, Invitation, Membership, Organization, User
 from kechuang.accounts.workflow import ORGANIZATION_WORKFLOW
 
@@ -121,6 +121,11 @@ def verified_organization(user):
     """The user's organisation when it is verified, else None."""
     organization = user.organization if user.is_authenticated else None
     return organization if organization is not None and organization.is_verified else None
+
+
+def is_provider(user) -> bool:
+    """An instrument provider of a verified organisation."""
+    return user.is_authenticated and user.has_role(PlatformRole.PROVIDER) and verified_organization(user) is not None
 
 
 def is_library_reviewer(user) -> bool:

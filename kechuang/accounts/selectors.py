@@ -3,8 +3,8 @@
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from kechuang.accounts.choices import OrganizationStatus
-from kechuang.accounts.models import Organization
+from kechuang.accounts.choices import OrganizationStatus, PlatformRole
+from kechuang.accounts.models import Organization, User
 from kechuang.accounts.policies import (
     invitations_visible_to,
     members_visible_to,
@@ -80,3 +80,9 @@ def sheet_owner(uscc: str | None, *, owners: dict, member_organization, unknown:
     if member_organization is None:
         return None, _("This column is required.")
     return member_organization, None
+
+
+def bureau_staff():
+    """The active bureau officers and admins (recipients of the bureau's work notifications)."""
+    return User.objects.filter(role_grants__role__in=[PlatformRole.BUREAU_OFFICER, PlatformRole.BUREAU_ADMIN],
+                               is_active=True).distinct()

@@ -4,6 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core.files import DOCUMENTS, SPREADSHEETS, inspect_upload
 from kechuang.core.validators import normalize_mobile, validate_mobile
 
+# Browser date pickers; the value is written in the format the input type requires.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
 
 class DocumentUploadForm(forms.Form):
     """One attachment (PDF, Word or image), checked by content before the view sees it."""

@@ -1,20 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.forms import RecordFormMixin
+from kechuang.core.forms import DATE_INPUT, DATETIME_INPUT, RecordFormMixin
 from kechuang.instruments.models import Instrument, InstrumentCategory
 from kechuang.instruments.services import INSTRUMENT_FIELDS
 from kechuang.vouchers.choices import VoucherStatus
 from kechuang.vouchers.models import Voucher
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class InstrumentForm(RecordFormMixin, forms.ModelForm):
     class Meta:
         model = Instrument
         fields = list(INSTRUMENT_FIELDS)
-        widgets = {"purchased_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widgets = {"purchased_on": DATE_INPUT,
                    "specifications": forms.Textarea(attrs={"rows": 4}),
                    "sample_requirements": forms.Textarea(attrs={"rows": 3})}
 
@@ -30,8 +28,8 @@ def own_vouchers(user):
 
 
 class BookingForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("from"), widget=DATETIME)
-    ends_at = forms.DateTimeField(label=_("until"), widget=DATETIME)
+    starts_at = forms.DateTimeField(label=_("from"), widget=DATETIME_INPUT)
+    ends_at = forms.DateTimeField(label=_("until"), widget=DATETIME_INPUT)
     purpose = forms.CharField(label=_("purpose"), max_length=300)
     voucher = forms.ModelChoiceField(label=_("pay partly with an innovation voucher"), required=False,
                                      queryset=Voucher.objects.none())

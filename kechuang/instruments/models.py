@@ -79,10 +79,6 @@ class Instrument(models.Model):
     def __str__(self):
         return self.name
 
-    def price_for(self, organization) -> object:
-        return self.internal_price if organization is not None and organization.pk == self.owner_id else (
-            self.external_price)
-
 
 INSTRUMENT_INDEX = SearchIndex(table="instruments_instrument")
 

@@ -6,13 +6,9 @@ the instrument's owner and the bureau."""
 from django.db.models import Q
 
 from kechuang.accounts.choices import PlatformRole
-from kechuang.accounts.policies import verified_organization
+from kechuang.accounts.policies import is_provider, verified_organization
 from kechuang.instruments.choices import InstrumentStatus
 from kechuang.instruments.models import Booking, Instrument, ServiceOrder
-
-
-def is_provider(user) -> bool:
-    return user.is_authenticated and user.has_role(PlatformRole.PROVIDER) and verified_organization(user) is not None
 
 
 def instruments_visible_to(user):

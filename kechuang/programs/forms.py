@@ -6,14 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.choices import OrganizationKind, OrganizationStatus
 from kechuang.accounts.models import Organization, User
-from kechuang.core.forms import RecordFormMixin
+from kechuang.core.forms import DATE_INPUT, DATETIME_INPUT, RecordFormMixin
 from kechuang.core.models import TechField
 from kechuang.programs import selectors
 from kechuang.programs.choices import FieldType, Verdict
 from kechuang.programs.models import Application, Call, Challenge, Programme, Project
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE, DATETIME = DATE_INPUT, DATETIME_INPUT
 
 
 class ProgrammeForm(forms.ModelForm):

@@ -69,7 +69,7 @@ class Programme(models.Model):
     @property
     def display_name(self) -> str:
         if self.is_named:
-            return f"{self.name}（{self.sponsor.name}冠名）"
+            return _("%(name)s (named after %(sponsor)s)") % {"name": self.name, "sponsor": self.sponsor.name}
         return self.name
 
 
@@ -325,7 +325,7 @@ class ChallengeList(models.Model):
         constraints = [models.UniqueConstraint(fields=["year", "quarter"], name="one_challenge_list_per_quarter")]
 
     def __str__(self):
-        return f"{self.year}年第{self.quarter}季度揭榜挂帅榜单"
+        return _("Challenge list of %(year)s, quarter %(quarter)s") % {"year": self.year, "quarter": self.quarter}
 
 
 class Challenge(models.Model):

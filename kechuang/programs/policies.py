@@ -6,8 +6,8 @@ which hide the applicant in blind review. Anything else is a 404."""
 
 from django.db.models import Q
 
-from kechuang.accounts.choices import PlatformRole
 from kechuang.accounts.policies import is_member_of, verified_organization
+from kechuang.core.policies import is_bureau_staff
 from kechuang.programs.choices import (
     DECIDED_STATUSES,
     ApplicationStatus,
@@ -26,26 +26,18 @@ from kechuang.programs.workflow import (
 )
 
 
-def is_staff(user) -> bool:
-    return user.is_authenticated and user.is_bureau_staff
-
-
-def is_expert(user) -> bool:
-    return user.is_authenticated and user.has_role(PlatformRole.EXPERT)
-
-
 def calls_visible_to(user):
-    if is_staff(user):
+    if is_bureau_staff(user):
         return Call.objects.all()
     return Call.objects.filter(status=CallStatus.PUBLISHED)
 
 
 def can_manage_programmes(user) -> bool:
-    return is_staff(user)
+    return is_bureau_staff(user)
 
 
 def can_edit_call(user, call) -> bool:
-    return is_staff(user) and call.status != CallStatus.CANCELLED
+    return is_bureau_staff(user) and call.status != CallStatus.CANCELLED
 
 
 def can_apply(user, call) -> bool:
@@ -85,20 +77,20 @@ def can_withdraw_application(user, application) -> bool:
 
 
 def can_check_eligibility(user, application) -> bool:
-    return is_staff(user) and application.status == ApplicationStatus.SUBMITTED
+    return is_bureau_staff(user) and application.status == ApplicationStatus.SUBMITTED
 
 
 def can_decide(user, application) -> bool:
-    return is_staff(user) and APPLICATION_WORKFLOW.allows(application.status, "award")
+    return is_bureau_staff(user) and APPLICATION_WORKFLOW.allows(application.status, "award")
 
 
 def can_read_review_comments(user, application) -> bool:
     """The applicant side reads the anonymised comments once the panel has decided."""
-    return application.status in DECIDED_STATUSES and (is_applicant_side(user, application) or is_staff(user))
+    return application.status in DECIDED_STATUSES and (is_applicant_side(user, application) or is_bureau_staff(user))
 
 
 def can_manage_review(user, call) -> bool:
-    return is_staff(user)
+    return is_bureau_staff(user)
 
 
 # -- experts ---------------------------------------------------------------------------------------
@@ -146,23 +138,23 @@ def can_report_milestone(user, project, milestone) -> bool:
 
 
 def can_assess_milestone(user, milestone) -> bool:
-    return is_staff(user) and MILESTONE_WORKFLOW.allows(milestone.status, "pass")
+    return is_bureau_staff(user) and MILESTONE_WORKFLOW.allows(milestone.status, "pass")
 
 
 def can_manage_project(user, project) -> bool:
-    return is_staff(user) and project.status == ProjectStatus.ACTIVE
+    return is_bureau_staff(user) and project.status == ProjectStatus.ACTIVE
 
 
 def can_start_acceptance(user, project) -> bool:
-    return is_staff(user) and PROJECT_WORKFLOW.allows(project.status, "start_acceptance")
+    return is_bureau_staff(user) and PROJECT_WORKFLOW.allows(project.status, "start_acceptance")
 
 
 def can_conclude_acceptance(user, project) -> bool:
-    return is_staff(user) and PROJECT_WORKFLOW.allows(project.status, "accept")
+    return is_bureau_staff(user) and PROJECT_WORKFLOW.allows(project.status, "accept")
 
 
 def can_close_project(user, project) -> bool:
-    return is_staff(user) and PROJECT_WORKFLOW.allows(project.status, "close")
+    return is_bureau_staff(user) and PROJECT_WORKFLOW.allows(project.status, "close")
 
 
 def can_vote(user, vote: AcceptanceVote) -> bool:
@@ -170,7 +162,7 @@ def can_vote(user, vote: AcceptanceVote) -> bool:
 
 
 def can_download_award_letter(user, project) -> bool:
-    return is_staff(user) or is_applicant_side(user, project.application)
+    return is_bureau_staff(user) or is_applicant_side(user, project.application)
 
 
 def can_view_application_files(user, application) -> bool:
@@ -184,14 +176,14 @@ def can_view_application_files(user, application) -> bool:
 
 def challenges_visible_to(user):
     """Published challenges are public; drafts are the bureau's."""
-    if is_staff(user):
+    if is_bureau_staff(user):
         return Challenge.objects.all()
     return Challenge.objects.exclude(status__in=[ChallengeStatus.DRAFT, ChallengeStatus.CANCELLED])
 
 
 def can_edit_challenge(user, challenge) -> bool:
-    return is_staff(user) and challenge.status == ChallengeStatus.DRAFT
+    return is_bureau_staff(user) and challenge.status == ChallengeStatus.DRAFT
 
 
 def can_run_race(user, challenge) -> bool:
-    return is_staff(user) and challenge.status in (ChallengeStatus.OPEN, ChallengeStatus.RACING)
+    return is_bureau_staff(user) and challenge.status in (ChallengeStatus.OPEN, ChallengeStatus.RACING)

@@ -12,6 +12,7 @@ from kechuang.accounts.choices import PlatformRole
 from kechuang.accounts.models import Membership
 from kechuang.achievements.choices import AchievementStatus
 from kechuang.achievements.models import Achievement, Completer
+from kechuang.core.policies import is_bureau_staff
 from kechuang.core.search import tokenize
 from kechuang.demands.models import Demand
 from kechuang.demands.workflow import INDEXED as DEMAND_INDEXED
@@ -25,7 +26,6 @@ from kechuang.programs.choices import (
     ApplicationStatus,
     AssignmentStatus,
     MilestoneStatus,
-    ProgrammeKind,
     ProjectStatus,
 )
 from kechuang.programs.models import (
@@ -33,7 +33,6 @@ from kechuang.programs.models import (
     Call,
     Challenge,
     ChallengeList,
-    Milestone,
     Programme,
     Project,
     ReviewAssignment,
@@ -67,8 +66,8 @@ def call_get(user, pk) -> Call:
 
 def applications_of_call(user, call, *, status: str = ""):
     applications = policies.applications_visible_to(user).filter(call=call).select_related(
-        "organization", "applicant", "tech_field")
-    return applications.filter(status=status) if status else applications.order_by("reference", "pk")
+        "organization", "applicant", "tech_field").order_by("reference", "pk")
+    return applications.filter(status=status) if status else applications
 
 
 def my_applications(user):
@@ -320,12 +319,9 @@ def unregistered_projects():
             .select_related("application__organization", "funded_project").order_by("accepted_on", "pk"))
 
 
-def milestone_get(project, pk) -> Milestone:
-    return project.milestones.get(pk=pk)
-
-
-def joint_funds():
-    return Programme.objects.filter(kind=ProgrammeKind.JOINT_FUND).select_related("sponsor")
+def acceptance_vote_of(project, user):
+    """The user's own seat on the project's acceptance panel, if any."""
+    return project.acceptance_votes.filter(expert_id=user.pk).first() if user.is_authenticated else None
 
 
 # -- open challenges -------------------------------------------------------------------------------
@@ -333,7 +329,7 @@ def joint_funds():
 
 def challenge_lists(user):
     """Lists with the challenges the user may see: published lists for everyone, all for the bureau."""
-    lists = ChallengeList.objects.all() if policies.is_staff(user) else ChallengeList.objects.exclude(
+    lists = ChallengeList.objects.all() if is_bureau_staff(user) else ChallengeList.objects.exclude(
         published_at=None)
     visible = policies.challenges_visible_to(user).select_related("setter", "call")
     return lists.prefetch_related(Prefetch("challenges", queryset=visible))

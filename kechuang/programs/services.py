@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kechuang.accounts.choices import PlatformRole
-from kechuang.accounts.models import User
+from kechuang.accounts.selectors import bureau_staff
 from kechuang.achievements.models import FundedProject
 from kechuang.core.errors import DomainError
 from kechuang.core.files import DOCUMENTS, attachment_store
+from kechuang.core.policies import is_bureau_staff
 from kechuang.core.services import audit_record, notify
 from kechuang.demands.models import Demand
 from kechuang.demands.workflow import INDEXED as DEMAND_INDEXED
@@ -60,11 +60,6 @@ PROJECT_YEARS = 2
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _staff():
-    return User.objects.filter(role_grants__role__in=[PlatformRole.BUREAU_OFFICER, PlatformRole.BUREAU_ADMIN],
-                               is_active=True).distinct()
 
 
 # -- programmes and calls ------------------------------------------------------------------------
@@ -452,7 +447,7 @@ def assignment_respond(*, by, assignment: ReviewAssignment, accept: bool, reason
         audit_record("review.replaced", by=by, obj=seat.application,
                      changes={"declined": by.pk, "replacement": replacement.expert_id if replacement else None})
         if replacement is None:
-            for officer in _staff():
+            for officer in bureau_staff():
                 notify(officer, title=_("No replacement reviewer for %(title)s") % {"title": seat.application.title},
                        url=reverse("programs:call_review", args=[seat.application.call_id]))
     return seat
@@ -569,7 +564,7 @@ def disbursement_add(*, by, project: Project, stage: str, planned_on: date, amou
 @transaction.atomic
 def disbursement_pay(*, by, disbursement: Disbursement, paid_on: date) -> Disbursement:
     disbursement = Disbursement.objects.select_for_update().select_related("project").get(pk=disbursement.pk)
-    _require(policies.is_staff(by))
+    _require(is_bureau_staff(by))
     if disbursement.paid_on is not None:
         raise DomainError(_("This instalment is already paid."))
     disbursement.paid_on = paid_on

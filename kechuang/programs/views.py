@@ -9,11 +9,10 @@ from django.views.decorators.http import require_POST
 from kechuang.core.errors import DomainError
 from kechuang.core.files import attachments_of
 from kechuang.core.forms import ReasonForm
-from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
+from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
 from kechuang.core.web import add_service_errors, download, or_404, paginate, query_without_page, run_service
 from kechuang.programs import documents, forms, policies, selectors, services
 from kechuang.programs.choices import ApplicationStatus, AssignmentStatus, ProgrammeKind
-from kechuang.programs.models import AcceptanceVote
 
 # -- calls (public) --------------------------------------------------------------------------------
 
@@ -167,7 +166,8 @@ def call_review(request, pk):
                 add = forms.AddSeatForm(request.POST)
                 if not add.is_valid():
                     raise ValidationError(forms.first_error(add))
-                application = or_404(call.applications.get, pk=add.cleaned_data["application"])
+                application = or_404(selectors.applications_of_call(request.user, call).get,
+                                     pk=add.cleaned_data["application"])
                 services.assignment_add(by=request.user, application=application, expert=add.cleaned_data["expert"])
             elif action == "invite":
                 seats = services.review_invite(by=request.user, call=call)
@@ -182,7 +182,7 @@ def call_review(request, pk):
     panels: dict = {}
     for seat in selectors.panel_of_call(call):
         panels.setdefault(seat.application, []).append(seat)
-    waiting = call.applications.filter(status=ApplicationStatus.ELIGIBLE).order_by("reference")
+    waiting = selectors.applications_of_call(request.user, call, status=ApplicationStatus.ELIGIBLE)
     return render(request, "programs/call_review.html", {
         "call": call, "panels": panels, "waiting": waiting, "propose_form": forms.ProposeForm(),
         "add_form": forms.AddSeatForm(), "pool_size": selectors.expert_pool().count()})
@@ -283,7 +283,7 @@ def application_detail(request, pk):
         "can_decide": policies.can_decide(user, application),
         "comments": selectors.review_comments(application)
         if policies.can_read_review_comments(user, application) else None,
-        "panel": selectors.active_panel(application) if policies.is_staff(user) else None,
+        "panel": selectors.active_panel(application) if is_bureau_staff(user) else None,
         "project": getattr(application, "project", None) if application.status == ApplicationStatus.AWARDED else None,
         "reason_form": ReasonForm(), "decide_form": forms.DecideForm()})
 
@@ -390,12 +390,12 @@ def project_list(request):
 def project_detail(request, pk):
     project = or_404(selectors.project_get, request.user, pk)
     user = request.user
-    vote = AcceptanceVote.objects.filter(project=project, expert=user).first()
+    vote = selectors.acceptance_vote_of(project, user)
     milestones = list(project.milestones.all())
     return render(request, "programs/project_detail.html", {
         "project": project, "application": project.application, "milestones": milestones,
         "disbursements": project.disbursements.all(), "votes": project.acceptance_votes.select_related("expert"),
-        "can_manage": policies.can_manage_project(user, project), "is_staff": policies.is_staff(user),
+        "can_manage": policies.can_manage_project(user, project), "is_staff": is_bureau_staff(user),
         "reportable": {m.pk for m in milestones if policies.can_report_milestone(user, project, m)},
         "assessable": {m.pk for m in milestones if policies.can_assess_milestone(user, m)},
         "can_start_acceptance": policies.can_start_acceptance(user, project),
@@ -473,7 +473,7 @@ def unregistered(request):
 @view_policy(PUBLIC)
 def challenge_lists(request):
     return render(request, "programs/challenge_lists.html", {
-        "lists": selectors.challenge_lists(request.user), "can_manage": policies.is_staff(request.user)})
+        "lists": selectors.challenge_lists(request.user), "can_manage": is_bureau_staff(request.user)})
 
 
 @view_policy(PUBLIC)
@@ -483,7 +483,10 @@ def challenge_detail(request, pk):
         "challenge": challenge, "call": challenge.call, "can_apply": policies.can_apply(request.user, challenge.call),
         "can_edit": policies.can_edit_challenge(request.user, challenge),
         "can_run": policies.can_run_race(request.user, challenge),
-        "history": selectors.race_history(challenge), "teams": services.racing_teams(challenge)})
+        "history": selectors.race_history(challenge), "teams": services.racing_teams(challenge),
+        "reviewed": selectors.applications_of_call(request.user, challenge.call,
+                                                   status=ApplicationStatus.IN_REVIEW) if policies.can_run_race(
+            request.user, challenge) else []})
 
 
 @view_policy(policies.can_manage_programmes, description="bureau staff")
@@ -544,7 +547,7 @@ def challenge_race(request, pk, action):
 
     def act():
         if action == "select":
-            teams = list(challenge.call.applications.filter(pk__in=[
+            teams = list(selectors.applications_of_call(request.user, challenge.call).filter(pk__in=[
                 int(value) for value in request.POST.getlist("team") if value.isdigit()]))
             services.challenge_select(by=request.user, challenge=challenge, teams=teams)
         elif action == "assess":

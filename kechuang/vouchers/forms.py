@@ -5,10 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.choices import OrganizationKind
+from kechuang.core.forms import DATE_INPUT
 from kechuang.vouchers.choices import ServiceKind
 from kechuang.vouchers.models import VoucherScheme
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SchemeForm(forms.ModelForm):
@@ -22,7 +21,7 @@ class SchemeForm(forms.ModelForm):
         model = VoucherScheme
         fields = ["name", "year", "total_budget", "per_enterprise_cap", "share", "eligible_kinds",
                   "eligible_services", "eligible_providers", "valid_from", "valid_until"]
-        widgets = {"valid_from": DATE, "valid_until": DATE, "eligible_providers": forms.SelectMultiple(
+        widgets = {"valid_from": DATE_INPUT, "valid_until": DATE_INPUT, "eligible_providers": forms.SelectMultiple(
             attrs={"size": 5})}
 
     def __init__(self, *args, **kwargs):

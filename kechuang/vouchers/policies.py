@@ -2,30 +2,22 @@
 
 from django.db.models import Q
 
-from kechuang.accounts.choices import PlatformRole
-from kechuang.accounts.policies import verified_organization
+from kechuang.accounts.policies import is_provider, verified_organization
+from kechuang.core.policies import is_bureau_staff
 from kechuang.vouchers.choices import SchemeStatus
 from kechuang.vouchers.models import Settlement, Voucher, VoucherScheme
-
-
-def is_staff(user) -> bool:
-    return user.is_authenticated and user.is_bureau_staff
 
 
 def is_finance(user) -> bool:
     return user.is_authenticated and user.is_finance_officer
 
 
-def is_provider(user) -> bool:
-    return user.is_authenticated and user.has_role(PlatformRole.PROVIDER) and verified_organization(user) is not None
-
-
 def can_manage_schemes(user) -> bool:
-    return is_staff(user)
+    return is_bureau_staff(user)
 
 
 def schemes_visible_to(user):
-    if is_staff(user) or is_finance(user):
+    if is_bureau_staff(user) or is_finance(user):
         return VoucherScheme.objects.all()
     return VoucherScheme.objects.filter(status=SchemeStatus.ACTIVE)
 
@@ -34,7 +26,7 @@ def vouchers_visible_to(user):
     """An enterprise sees its own vouchers; the bureau and finance see all."""
     if not user.is_authenticated:
         return Voucher.objects.none()
-    if is_staff(user) or is_finance(user):
+    if is_bureau_staff(user) or is_finance(user):
         return Voucher.objects.all()
     if user.organization is None:
         return Voucher.objects.none()
@@ -48,13 +40,13 @@ def can_apply_for_voucher(user, scheme) -> bool:
 
 
 def can_decide_voucher(user) -> bool:
-    return is_staff(user)
+    return is_bureau_staff(user)
 
 
 def settlements_visible_to(user):
     if not user.is_authenticated:
         return Settlement.objects.none()
-    if is_staff(user) or is_finance(user):
+    if is_bureau_staff(user) or is_finance(user):
         return Settlement.objects.all()
     rule = Q(pk__in=[])
     if is_provider(user):
@@ -71,4 +63,4 @@ def can_review_settlement(user) -> bool:
 
 
 def can_view_settlements(user) -> bool:
-    return is_provider(user) or is_finance(user) or is_staff(user)
+    return is_provider(user) or is_finance(user) or is_bureau_staff(user)

@@ -8,7 +8,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from kechuang.vouchers import policies
-from kechuang.vouchers.choices import AccountKind, MovementKind, VoucherStatus
+from kechuang.vouchers.choices import AccountKind, MovementKind, RedemptionStatus, SettlementStatus, VoucherStatus
 from kechuang.vouchers.models import LedgerAccount, Movement, Redemption, Voucher, VoucherScheme
 
 ROUND_AMOUNT = Decimal("1000")
@@ -29,6 +29,24 @@ def voucher_get(user, pk) -> Voucher:
 
 def settlement_list(user):
     return policies.settlements_visible_to(user).select_related("provider")
+
+
+def pending_redemptions(user):
+    """A provider's voucher payments not yet in a settlement."""
+    if not policies.is_provider(user):
+        return Redemption.objects.none()
+    return Redemption.objects.filter(provider=user.organization, status=RedemptionStatus.PENDING).select_related(
+        "voucher__enterprise")
+
+
+def flags_by_settlement(settlements) -> dict[int, list]:
+    """The finance officer's flags of the settlements still to review, by settlement."""
+    waiting = [s for s in settlements if s.status == SettlementStatus.REQUESTED]
+    flags: dict[int, list] = {}
+    for flag in settlement_flags(Redemption.objects.filter(settlement__in=waiting).select_related(
+            "provider", "voucher__enterprise")):
+        flags.setdefault(flag.redemption.settlement_id, []).append(flag)
+    return flags
 
 
 def committed_for(scheme: VoucherScheme, enterprise) -> Decimal:

@@ -9,8 +9,7 @@ from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import SIGNED_IN, view_policy
 from kechuang.core.web import add_service_errors, or_404, run_service
 from kechuang.vouchers import forms, policies, selectors, services
-from kechuang.vouchers.choices import RedemptionStatus, SettlementStatus, VoucherStatus
-from kechuang.vouchers.models import Redemption
+from kechuang.vouchers.choices import VoucherStatus
 
 
 @view_policy(SIGNED_IN)
@@ -75,16 +74,10 @@ def settlements(request):
     """Providers: what is owed and their settlement requests. Finance and the bureau: the requests
     with the flags to look at before paying."""
     user = request.user
-    pending = (Redemption.objects.filter(provider=user.organization, status=RedemptionStatus.PENDING)
-               .select_related("voucher__enterprise") if policies.is_provider(user) else [])
     requested = list(selectors.settlement_list(user).order_by("-requested_at")[:100])
-    flags = {}
-    for flag in selectors.settlement_flags(Redemption.objects.filter(
-            settlement__in=[s for s in requested if s.status == SettlementStatus.REQUESTED]).select_related(
-            "provider", "voucher__enterprise")):
-        flags.setdefault(flag.redemption.settlement_id, []).append(flag)
     return render(request, "vouchers/settlements.html", {
-        "pending": pending, "settlements": requested, "flags": flags, "reason_form": ReasonForm(),
+        "pending": selectors.pending_redemptions(user), "settlements": requested,
+        "flags": selectors.flags_by_settlement(requested), "reason_form": ReasonForm(),
         "can_request": policies.can_request_settlement(user), "can_review": policies.can_review_settlement(user)})
 
 
