@@ -19,17 +19,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import numpy as np
 
 from benchmarks.matching import data as bench_data
-from benchmarks.matching.run import KechuangSystem
-from kechuang.matching.engine import Need, UniversalSentenceEncoder
+from benchmarks.matching.run import DEFAULT_ENCODER, KechuangSystem
+from kechuang.matching.engine import BUNDLED_ENCODERS, Need
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=bench_data.DEFAULT_DATA)
+    parser.add_argument("--encoder", choices=sorted(BUNDLED_ENCODERS), default=DEFAULT_ENCODER)
     args = parser.parse_args()
-    encoder = UniversalSentenceEncoder()
+    encoder = BUNDLED_ENCODERS[args.encoder]()
     cell = bench_data.techmarket_cell(args.data)
-    vectors = bench_data.cached_vectors(encoder, [q.text for q in cell.queries], cell.name + "-queries")
+    vectors = bench_data.cached_vectors(encoder, [q.text for q in cell.queries], cell.name + "-queries",
+                                        queries=True)
     system = KechuangSystem(cell.documents, encoder, "techmarket-corpus", dict(zip([q.id for q in cell.queries],
                                                                                    vectors, strict=True)))
     tops, solvable = [], []
@@ -43,14 +45,14 @@ def main():
     best = None
     for coverage_weight in (0.0, 0.1, 0.2, 0.3, 0.5):
         strengths = coverage_weight * tops[:, 0] + (1 - coverage_weight) * tops[:, 1]
-        for threshold in np.arange(0.30, 0.70, 0.01):
+        for threshold in np.arange(0.30, 0.98, 0.005):
             strong = strengths >= threshold
             false_strong = float((strong & ~solvable).sum() / max((~solvable).sum(), 1))
             missed = float((~strong & solvable).sum() / max(solvable.sum(), 1))
             if best is None or false_strong + missed < best[2] + best[3] - 1e-9:
                 best = (coverage_weight, threshold, false_strong, missed)
-                print(f"{coverage_weight:15.1f}  {threshold:9.2f}  {false_strong:12.3f}  {missed:13.3f}")
-    print(f"best: coverage_weight {best[0]:.1f}, threshold {best[1]:.2f} "
+                print(f"{coverage_weight:15.1f}  {threshold:9.3f}  {false_strong:12.3f}  {missed:13.3f}")
+    print(f"best: coverage_weight {best[0]:.1f}, threshold {best[1]:.3f} "
           f"(false_strong {best[2]:.3f}, missed_strong {best[3]:.3f})")
 
 

