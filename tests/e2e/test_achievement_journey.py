@@ -14,6 +14,11 @@ def sign_in(page, live_server, login):
     page.get_by_label("电子邮箱或手机号").fill(login)
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").click()
+    # The page after signing in loads fragments (recommendations) with htmx. The live server
+    # shares one in-memory SQLite connection between its threads, so the next navigation must
+    # not start while those requests still run.
+    page.wait_for_url(lambda url: "/sign-in/" not in url)
+    page.wait_for_load_state("networkidle")
 
 
 def test_register_publish_and_find_an_achievement(live_server, browser, screenshot_dir):
