@@ -55,7 +55,8 @@ def test_a_task_runs_on_a_celery_worker(redis_url, tmp_path):
                        timeout=60, capture_output=True)
         mail_dir = tmp_path / "mail"
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any(mail_dir.glob("*.log")):
+        # The file backend creates the file before it writes the message: wait for the text.
+        while time.monotonic() < deadline and not any(path.read_text() for path in mail_dir.glob("*.log")):
             time.sleep(0.2)
         messages = [path.read_text() for path in mail_dir.glob("*.log")]
         assert len(messages) == 1

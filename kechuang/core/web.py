@@ -46,6 +46,11 @@ def download(data: bytes, *, kind: str, filename: str, inline: bool = False) -> 
     return response
 
 
+def form_errors_text(form: Form) -> str:
+    """A bound form's errors as one line, for a message after a post that has no page of its own."""
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)
+
+
 def run_service(request, action, *, success: str = "") -> bool:
     """Calls a service from a form post and reports its outcome as a message: a refused action the
     user may not even see is a 404; a validation or domain error is shown; success says so. Returns

@@ -6,16 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.core.errors import DomainError
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
-from kechuang.core.web import add_service_errors, or_404, paginate, query_without_page, run_service
+from kechuang.core.web import add_service_errors, form_errors_text, or_404, paginate, query_without_page, run_service
 from kechuang.instruments import forms, policies, selectors, services
 from kechuang.instruments.choices import InstrumentStatus
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 @view_policy(PUBLIC)
@@ -72,21 +67,13 @@ def request_service(request, pk, kind):
         raise Http404
     form = (forms.BookingForm if kind == "booking" else forms.OrderForm)(request.POST, user=request.user)
     if not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        messages.error(request, form_errors_text(form))
         return redirect("instruments:detail", pk=pk)
-    try:
-        if kind == "booking":
-            services.booking_request(by=request.user, instrument=instrument, **form.cleaned_data)
-        else:
-            services.order_request(by=request.user, instrument=instrument, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-        return redirect("instruments:detail", pk=pk)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("instruments:detail", pk=pk)
-    messages.success(request, _("Sent to the instrument's provider."))
-    return redirect("instruments:mine")
+    send = services.booking_request if kind == "booking" else services.order_request
+    if run_service(request, lambda: send(by=request.user, instrument=instrument, **form.cleaned_data),
+                   success=_("Sent to the instrument's provider.")):
+        return redirect("instruments:mine")
+    return redirect("instruments:detail", pk=pk)
 
 
 @view_policy(SIGNED_IN)
@@ -124,7 +111,7 @@ def service_action(request, kind, pk, action):
         if action == "complete":
             form = forms.CompleteForm(post)
             if not form.is_valid():
-                raise ValidationError(" ".join(str(m) for errors in form.errors.values() for m in errors))
+                raise ValidationError(form_errors_text(form))
             complete = services.booking_complete if kind == "booking" else services.order_complete
             complete(by=user, **{kind: service}, hours=form.cleaned_data["hours"], cost=form.cleaned_data["cost"])
         elif action == "rate":

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -11,7 +11,7 @@ from kechuang.core.errors import DomainError
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
 from kechuang.core.services import job_create
-from kechuang.core.web import or_404, paginate, query_without_page
+from kechuang.core.web import form_errors_text, or_404, paginate, query_without_page, run_service
 from kechuang.demands.selectors import demand_get
 from kechuang.matching import forms, index, policies, selectors, services, tasks
 from kechuang.matching.choices import RECORD_KIND_LABELS, CaseStatus
@@ -148,7 +148,7 @@ def case_action(request, pk, action):
     user = request.user
     form = CASE_FORMS[action](request.POST) if action in CASE_FORMS else None
     if form is not None and not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        messages.error(request, form_errors_text(form))
         return redirect("matching:case_detail", pk=pk)
     data = form.cleaned_data if form is not None else {}
     actions = {
@@ -164,16 +164,7 @@ def case_action(request, pk, action):
     }
     if action not in actions:
         raise Http404
-    try:
-        actions[action]()
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
+    run_service(request, actions[action])
     return redirect("matching:case_detail", pk=pk)
 
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import SIGNED_IN, view_policy
-from kechuang.core.web import add_service_errors, or_404, run_service
+from kechuang.core.web import add_service_errors, form_errors_text, or_404, run_service
 from kechuang.vouchers import forms, policies, selectors, services
 from kechuang.vouchers.choices import VoucherStatus
 
@@ -29,7 +29,7 @@ def apply(request, pk):
     scheme = or_404(selectors.scheme_list(request.user).get, pk=pk)
     form = forms.ApplyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        messages.error(request, form_errors_text(form))
     else:
         run_service(request, lambda: services.voucher_apply(by=request.user, scheme=scheme, **form.cleaned_data))
     return redirect("vouchers:overview")
