@@ -173,11 +173,13 @@ STORAGES = {
 UPLOAD_MAX_BYTES = int(os.environ.get("KECHUANG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("KECHUANG_UPLOAD_MAX_UNPACKED_BYTES", 100 * 1024 * 1024))
 UPLOAD_MAX_ZIP_ENTRIES = int(os.environ.get("KECHUANG_UPLOAD_MAX_ZIP_ENTRIES", 2000))
-# Matching (docs/matching.md): where the embedded index lives, which backend holds it, and an
-# optional local sentence-transformers folder to use instead of the bundled encoder.
-# Instrument purchases at or above this estimated price (10,000 yuan) go through duplication review.
+
+# Instrument purchases at or above this estimated price, in 10,000 yuan (万元), go through duplication
+# review.
 KECHUANG_PURCHASE_REVIEW_THRESHOLD = os.environ.get("KECHUANG_PURCHASE_REVIEW_THRESHOLD", "200")
 
+# Matching (docs/matching.md): where the embedded index lives, which backend holds it, and an
+# optional local sentence-transformers folder to use instead of the bundled encoder.
 KECHUANG_MATCHING = {
     "BACKEND": os.environ.get("KECHUANG_MATCHING_BACKEND", "local"),
     "DIR": Path(os.environ.get("KECHUANG_MATCHING_DIR", VAR_DIR / "matching")),
