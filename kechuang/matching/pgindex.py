@@ -57,10 +57,26 @@ class PostgresIndex:
     def ensure_schema(self) -> None:
         if connection.vendor != "postgresql":
             raise RuntimeError("KECHUANG_MATCHING_BACKEND=postgres needs the platform database on PostgreSQL")
+        encoder = self.matcher().encoder
         with connection.cursor() as cursor:
-            cursor.execute("SELECT to_regclass('matching_entry') IS NOT NULL")
-            if not cursor.fetchone()[0]:
-                cursor.execute(SCHEMA.format(dimension=self.matcher().encoder.dimension))
+            stored = self._stored_encoder(cursor)
+            if stored is None:
+                cursor.execute(SCHEMA.format(dimension=encoder.dimension))
+                cursor.execute("COMMENT ON TABLE matching_entry IS %s", [encoder.name])
+            elif stored != (encoder.name, encoder.dimension):
+                # Vectors of two encoders cannot be compared, whatever their dimensions.
+                raise RuntimeError(f"the matching index in PostgreSQL was built with the encoder {stored[0]} "
+                                   f"({stored[1]} dimensions), not {encoder.name} ({encoder.dimension}): "
+                                   "rebuild it (manage.py matching_rebuild)")
+
+    @staticmethod
+    def _stored_encoder(cursor) -> tuple[str, int] | None:
+        """The encoder the table was made for (its name is the table's comment, the dimension
+        the vector column's type modifier), or None before the table exists."""
+        cursor.execute("SELECT obj_description(attrelid, 'pg_class'), atttypmod FROM pg_attribute "
+                       "WHERE attrelid = to_regclass('matching_entry') AND attname = 'embedding'")
+        row = cursor.fetchone()
+        return (row[0], row[1]) if row else None
 
     def matcher(self) -> Matcher:
         if self._matcher is None:
@@ -112,6 +128,13 @@ class PostgresIndex:
                 cursor.execute("DELETE FROM matching_entry WHERE key = ANY(%s)", [list(keys)])
 
     def rebuild(self, records: list[Record], progress=None, batch_size: int = 256) -> None:
+        """Re-encodes every record; after a change of encoder the table is made anew for the new
+        vectors' dimension."""
+        if connection.vendor == "postgresql":
+            encoder = self.matcher().encoder
+            with connection.cursor() as cursor:
+                if self._stored_encoder(cursor) not in (None, (encoder.name, encoder.dimension)):
+                    cursor.execute("DROP TABLE matching_entry")
         self.ensure_schema()
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE matching_entry")

