@@ -178,11 +178,13 @@ UPLOAD_MAX_ZIP_ENTRIES = int(os.environ.get("KECHUANG_UPLOAD_MAX_ZIP_ENTRIES", 2
 # review.
 KECHUANG_PURCHASE_REVIEW_THRESHOLD = os.environ.get("KECHUANG_PURCHASE_REVIEW_THRESHOLD", "200")
 
-# Matching (docs/matching.md): where the embedded index lives, which backend holds it, and an
-# optional local sentence-transformers folder to use instead of the bundled encoder.
+# Matching (docs/matching.md): where the embedded index lives, which backend holds it, which
+# bundled encoder makes its vectors ("use", or "e5" with the e5 extra), and an optional local
+# sentence-transformers folder to use instead.
 KECHUANG_MATCHING = {
     "BACKEND": os.environ.get("KECHUANG_MATCHING_BACKEND", "local"),
     "DIR": Path(os.environ.get("KECHUANG_MATCHING_DIR", VAR_DIR / "matching")),
+    "ENCODER": os.environ.get("KECHUANG_MATCHING_ENCODER", "use"),
     "ENCODER_FOLDER": os.environ.get("KECHUANG_MATCHING_ENCODER_FOLDER", ""),
 }
 

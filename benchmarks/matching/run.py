@@ -24,7 +24,7 @@ import rjieba
 
 from benchmarks.matching import data as bench_data
 from benchmarks.matching.metrics import ndcg_at, percentile, related_scores
-from kechuang.matching.engine import BUNDLED_ENCODERS, Matcher, Need, Record, Tokenizer, Weights
+from kechuang.matching.engine import BUNDLED_ENCODERS, Matcher, Need, Record, Tokenizer, Weights, weights_for
 from kechuang.matching.engine.text import bigrams
 
 WORD = re.compile(r"\w")
@@ -84,13 +84,11 @@ class TantivyPeer:
 class KechuangSystem:
     name = "kechuang"
 
-    weights = Weights()
-
-    def __init__(self, documents, encoder, label, query_vectors):
+    def __init__(self, documents, encoder, label, query_vectors, weights: Weights | None = None):
         self.tokenizer = Tokenizer()
         # The records' own keywords extend the dictionary; the indexed text stays the protocol's.
         self.tokenizer.add_words(word for document in documents for word in document.keywords)
-        self.matcher = Matcher(encoder, self.tokenizer, self.weights)
+        self.matcher = Matcher(encoder, self.tokenizer, weights or weights_for(encoder.name))
         vectors = bench_data.cached_vectors(encoder, [document.text for document in documents], label)
         records = [Record(document.id, document.text, industry=document.fields.get("industry"))
                    for document in documents]
@@ -148,7 +146,7 @@ def evaluate_demands(system, cell):
     return result
 
 
-def run_quality(data_dir: Path, only: set[str] | None, encoder) -> dict:
+def run_quality(data_dir: Path, only: set[str] | None, encoder, weights: Weights) -> dict:
     results = {}
     systems_by_corpus = {}
     for cell in bench_data.cells(data_dir):
@@ -161,7 +159,7 @@ def run_quality(data_dir: Path, only: set[str] | None, encoder) -> dict:
         query_vectors = dict(zip([q.id for q in cell.queries], vectors, strict=True))
         if corpus not in systems_by_corpus:
             started = time.perf_counter()
-            systems_by_corpus[corpus] = [KechuangSystem(cell.documents, encoder, label, {}),
+            systems_by_corpus[corpus] = [KechuangSystem(cell.documents, encoder, label, {}, weights),
                                          Bm25sPeer(cell.documents), TantivyPeer(cell.documents)]
             print(f"[{corpus}] indexed {len(cell.documents)} documents in {time.perf_counter() - started:.1f} s",
                   file=sys.stderr)
@@ -172,7 +170,7 @@ def run_quality(data_dir: Path, only: set[str] | None, encoder) -> dict:
     return results
 
 
-def run_scale(data_dir: Path, sizes: list[int], encoder) -> dict:
+def run_scale(data_dir: Path, sizes: list[int], encoder, weights: Weights) -> dict:
     import resource
 
     cell = bench_data.paper_cells(data_dir, "chinaxiv")[0]
@@ -191,7 +189,7 @@ def run_scale(data_dir: Path, sizes: list[int], encoder) -> dict:
         # Resampled copies get a little noise so that the vector index is not full of duplicates.
         vectors = base_vectors[picks] + rng.normal(0, 0.02, (size, base_vectors.shape[1])).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        matcher = Matcher(encoder, tokenizer)
+        matcher = Matcher(encoder, tokenizer, weights)
         started = time.perf_counter()
         matcher.vectors.add_many([f"d{i}" for i in range(size)], vectors)
         matcher.records.update({f"d{i}": Record(f"d{i}", base[p].text) for i, p in enumerate(picks)})
@@ -218,20 +216,22 @@ def main():
     parser.add_argument("--cells", help="comma-separated cell names (default: all five)")
     parser.add_argument("--scale", help="comma-separated document counts for the latency mode")
     parser.add_argument("--encoder", choices=sorted(BUNDLED_ENCODERS), default=DEFAULT_ENCODER,
-                        help=f"the bundled encoder (default {DEFAULT_ENCODER}, as in the platform's settings)")
+                        help=f"the bundled encoder, with the weights measured for it (default {DEFAULT_ENCODER}, "
+                             "as in the platform's settings)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a fusion weight for an ablation, e.g. --set bigram=0")
     args = parser.parse_args()
-    for assignment in args.set:
-        name, _, value = assignment.partition("=")
-        setattr(KechuangSystem.weights, name, type(getattr(Weights(), name))(value))
     if not args.data.exists():
         sys.exit(f"no data folder at {args.data}")
     encoder = BUNDLED_ENCODERS[args.encoder]()
+    weights = weights_for(encoder.name)
+    for assignment in args.set:
+        name, _, value = assignment.partition("=")
+        setattr(weights, name, type(getattr(weights, name))(value))
     if args.scale:
-        results = run_scale(args.data, [int(size) for size in args.scale.split(",")], encoder)
+        results = run_scale(args.data, [int(size) for size in args.scale.split(",")], encoder, weights)
     else:
-        results = run_quality(args.data, set(args.cells.split(",")) if args.cells else None, encoder)
+        results = run_quality(args.data, set(args.cells.split(",")) if args.cells else None, encoder, weights)
     print(json.dumps(results, ensure_ascii=False, indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")

