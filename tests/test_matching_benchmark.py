@@ -43,9 +43,19 @@ def _qrels(folder: Path, name: str, rows: list[tuple[str, str, int]]) -> None:
                                encoding="utf-8")
 
 
-def _papers(prefix: str, topics: list[tuple[str, str, list[str]]]) -> list[dict]:
-    return [{"id": f"{prefix}{i}", "title": title, "abstract": abstract, "keywords": keywords, "clc": [],
-             "discipline": None} for i, (title, abstract, keywords) in enumerate(topics, 1)]
+def _paper_corpus(folder: Path, corpus: str, topics: list[tuple[str, str, list[str]]]) -> None:
+    """Papers as (title, abstract, keywords); the first one's keywords and title are the two
+    queries, and the second paper (same keywords) is the related one."""
+    papers = [{"id": f"{corpus}{i}", "title": title, "abstract": abstract, "keywords": keywords, "clc": [],
+               "discipline": None} for i, (title, abstract, keywords) in enumerate(topics, 1)]
+    _write(folder, f"{corpus}_docs.jsonl", papers)
+    source, related = papers[0]["id"], papers[1]["id"]
+    _write(folder, f"{corpus}_queries.jsonl", [
+        {"id": f"{corpus}-k", "text": " ".join(topics[0][2]), "type": "keywords", "source_doc_id": source},
+        {"id": f"{corpus}-t", "text": topics[0][0], "type": "title", "source_doc_id": source},
+    ])
+    _qrels(folder, f"{corpus}_qrels.tsv", [(query, doc, grade) for query in (f"{corpus}-k", f"{corpus}-t")
+                                           for doc, grade in ((source, 3), (related, 2))])
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +63,7 @@ def results(tmp_path_factory):
     pytest.importorskip("bm25s")
     pytest.importorskip("tantivy")
     data = tmp_path_factory.mktemp("data")
-    _write(data, "chinaxiv_docs.jsonl", _papers("cx", [
+    _paper_corpus(data, "chinaxiv", [
         ("视频超分辨率重建", "提出一种基于循环卷积网络的视频超分辨率重建方法，利用相邻帧的时序信息恢复细节。",
          ["视频", "超分辨率", "卷积网络"]),
         ("压缩视频超分辨率", "针对压缩视频的块效应，设计融合编码信息的卷积网络超分辨率模型。",
@@ -62,25 +72,15 @@ def results(tmp_path_factory):
         ("水稻施氮量与产量", "通过田间试验分析不同施氮量对水稻产量和氮素利用率的影响。", ["水稻", "施氮量"]),
         ("古籍数字化标注", "探讨古籍文本数字化中的实体标注规范与知识组织方法。", ["古籍", "数字化"]),
         ("城市内涝模拟", "建立城市排水管网与地表漫流耦合模型，模拟暴雨内涝过程。", ["内涝", "排水管网"]),
-    ]))
-    _write(data, "chinaxiv_queries.jsonl", [
-        {"id": "q1", "text": "视频 超分辨率 卷积网络", "type": "keywords", "source_doc_id": "cx1"},
-        {"id": "q2", "text": "视频超分辨率重建", "type": "title", "source_doc_id": "cx1"},
     ])
-    _qrels(data, "chinaxiv_qrels.tsv", [("q1", "cx1", 3), ("q1", "cx2", 2), ("q2", "cx1", 3), ("q2", "cx2", 2)])
-    _write(data, "csl_docs.jsonl", _papers("csl", [
+    _paper_corpus(data, "csl", [
         ("既有桥梁抗震加固", "分析既有混凝土桥梁的抗震性能，提出桥墩抗震加固设计方法。", ["桥梁", "抗震", "加固"]),
         ("桥梁桥墩抗震加固试验", "通过拟静力试验比较三种桥墩抗震加固方案的效果。", ["桥梁", "抗震", "加固"]),
         ("茶叶香气成分", "采用气相色谱质谱分析不同产地绿茶的香气成分差异。", ["茶叶", "香气"]),
         ("中学数学教学", "探讨问题驱动教学法在中学数学课堂中的应用效果。", ["数学教学", "中学"]),
         ("肺癌靶向治疗", "综述非小细胞肺癌靶向药物的临床研究进展与耐药机制。", ["肺癌", "靶向治疗"]),
         ("区块链供应链金融", "构建基于区块链的供应链金融信用传递模型。", ["区块链", "供应链金融"]),
-    ]))
-    _write(data, "csl_queries.jsonl", [
-        {"id": "c1", "text": "桥梁 抗震 加固", "type": "keywords", "source_doc_id": "csl1"},
-        {"id": "c2", "text": "既有桥梁抗震加固", "type": "title", "source_doc_id": "csl1"},
     ])
-    _qrels(data, "csl_qrels.tsv", [("c1", "csl1", 3), ("c1", "csl2", 2), ("c2", "csl1", 3), ("c2", "csl2", 2)])
     _write(data, "techmarket_achievements.jsonl", [
         {"id": "ta1", "name": "锂电池热失控早期预警系统", "tech_field": "新能源-储能",
          "description": "融合温度、电压与气体传感器数据的锂电池组热失控早期预警装置，可提前数分钟报警。"},

@@ -54,20 +54,25 @@ class PostgresIndex:
         self._words_loaded = 0
 
     # -- schema and the shared dictionary --------------------------------------------------
-    def ensure_schema(self) -> None:
+    def ensure_schema(self, *, replace_other_encoder: bool = False) -> None:
+        """Creates the tables on first use. A table made for another encoder is an error, or,
+        for a rebuild, dropped and made anew (the new vectors' dimension may differ)."""
         if connection.vendor != "postgresql":
             raise RuntimeError("KECHUANG_MATCHING_BACKEND=postgres needs the platform database on PostgreSQL")
         encoder = self.matcher().encoder
         with connection.cursor() as cursor:
             stored = self._stored_encoder(cursor)
+            if stored not in (None, (encoder.name, encoder.dimension)):
+                if not replace_other_encoder:
+                    # Vectors of two encoders cannot be compared, whatever their dimensions.
+                    raise RuntimeError(f"the matching index in PostgreSQL was built with the encoder {stored[0]} "
+                                       f"({stored[1]} dimensions), not {encoder.name} ({encoder.dimension}): "
+                                       "rebuild it (manage.py matching_rebuild)")
+                cursor.execute("DROP TABLE matching_entry")
+                stored = None
             if stored is None:
                 cursor.execute(SCHEMA.format(dimension=encoder.dimension))
                 cursor.execute("COMMENT ON TABLE matching_entry IS %s", [encoder.name])
-            elif stored != (encoder.name, encoder.dimension):
-                # Vectors of two encoders cannot be compared, whatever their dimensions.
-                raise RuntimeError(f"the matching index in PostgreSQL was built with the encoder {stored[0]} "
-                                   f"({stored[1]} dimensions), not {encoder.name} ({encoder.dimension}): "
-                                   "rebuild it (manage.py matching_rebuild)")
 
     @staticmethod
     def _stored_encoder(cursor) -> tuple[str, int] | None:
@@ -128,14 +133,8 @@ class PostgresIndex:
                 cursor.execute("DELETE FROM matching_entry WHERE key = ANY(%s)", [list(keys)])
 
     def rebuild(self, records: list[Record], progress=None, batch_size: int = 256) -> None:
-        """Re-encodes every record; after a change of encoder the table is made anew for the new
-        vectors' dimension."""
-        if connection.vendor == "postgresql":
-            encoder = self.matcher().encoder
-            with connection.cursor() as cursor:
-                if self._stored_encoder(cursor) not in (None, (encoder.name, encoder.dimension)):
-                    cursor.execute("DROP TABLE matching_entry")
-        self.ensure_schema()
+        """Re-encodes every record, in a table made anew after a change of encoder."""
+        self.ensure_schema(replace_other_encoder=True)
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE matching_entry")
         for start in range(0, len(records), batch_size):

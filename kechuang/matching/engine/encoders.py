@@ -74,14 +74,15 @@ class E5SmallEncoder:
         self._model = E5(num_threads=threads or os.cpu_count() or 1)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return unit_rows(self._model.passage([text or " " for text in texts]).reshape(len(texts), -1))
+        return self._embed(self._model.passage, texts)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._embed(self._model.query, texts)
+
+    def _embed(self, side, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return unit_rows(self._model.query([text or " " for text in texts]).reshape(len(texts), -1))
+        return unit_rows(side([text or " " for text in texts]).reshape(len(texts), -1))
 
 
 class SentenceTransformerEncoder:

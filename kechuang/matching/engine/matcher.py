@@ -25,7 +25,7 @@ from datetime import date
 import numpy as np
 
 from .bm25 import Bm25Index, top_rows
-from .encoders import Encoder
+from .encoders import E5SmallEncoder, Encoder
 from .text import Tokenizer, bigrams, normalise
 from .vectors import VectorIndex
 
@@ -69,8 +69,7 @@ class Weights:
 # carry more or less of the ranking, so its weights and threshold are measured for it
 # (benchmarks/matching/run.py and calibrate.py with --encoder; docs/matching.md, "Encoders").
 TUNED_WEIGHTS: dict[str, dict] = {
-    "multilingual-e5-small-q4": {"semantic": 1.0, "listed_terms": 1.5, "coverage_weight": 0.0,
-                                 "strong_threshold": 0.895},
+    E5SmallEncoder.name: {"semantic": 1.0, "listed_terms": 1.5, "coverage_weight": 0.0, "strong_threshold": 0.895},
 }
 
 
