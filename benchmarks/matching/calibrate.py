@@ -2,12 +2,13 @@
 
     benchmarks/matching/calibrate.py [--data DIR]
 
-For every judged demand the best match's lexical coverage and cosine similarity are computed;
+For every judged demand the top 10 matches' lexical coverage and cosine similarity are computed;
 strength = coverage_weight * coverage + (1 - coverage_weight) * cosine, and a threshold labels
-the demand "strong" when the best match's strength clears it. The script prints, for each candidate threshold, the share
-of demands without any solution (no candidate graded 2 or 3) that would still be labelled strong
-(false_strong) and the share of demands with one that would not (missed_strong), and the
-pair that minimises their sum. docs/matching.md records the chosen value.
+the demand "strong" when any of those matches clears it (as the platform's pages do). The script
+prints, for each candidate threshold, the share of demands without any solution (no candidate
+graded 2 or 3) that would still be labelled strong (false_strong) and the share of demands with
+one that would not (missed_strong), and the pair that minimises their sum. docs/matching.md
+records the chosen value.
 """
 
 import argparse
@@ -34,17 +35,19 @@ def main():
                                         queries=True)
     system = KechuangSystem(cell.documents, encoder, "techmarket-corpus", dict(zip([q.id for q in cell.queries],
                                                                                    vectors, strict=True)))
-    tops, solvable = [], []
+    listed, solvable = [], []
     for query in cell.queries:
-        matches = system.matcher.match(Need(query.text), 1, query_vector=system.query_vectors[query.id])
-        tops.append((matches[0].explanation.coverage, max(matches[0].semantic, 0.0)) if matches else (0.0, 0.0))
+        matches = system.matcher.match(Need(query.text), 10, query_vector=system.query_vectors[query.id])
+        listed.append(np.array([(match.explanation.coverage, max(match.semantic, 0.0)) for match in matches]
+                               or [(0.0, 0.0)]))
         solvable.append(any(grade >= 2 for grade in cell.grades[query.id].values()))
-    tops, solvable = np.array(tops), np.array(solvable)
-    print(f"{len(tops)} demands, {solvable.sum()} with a candidate graded 2 or 3")
+    solvable = np.array(solvable)
+    print(f"{len(listed)} demands, {solvable.sum()} with a candidate graded 2 or 3")
     print("coverage_weight  threshold  false_strong  missed_strong")
     best = None
     for coverage_weight in (0.0, 0.1, 0.2, 0.3, 0.5):
-        strengths = coverage_weight * tops[:, 0] + (1 - coverage_weight) * tops[:, 1]
+        strengths = np.array([(coverage_weight * pairs[:, 0] + (1 - coverage_weight) * pairs[:, 1]).max()
+                              for pairs in listed])
         for threshold in np.arange(0.30, 0.98, 0.005):
             strong = strengths >= threshold
             false_strong = float((strong & ~solvable).sum() / max((~solvable).sum(), 1))

@@ -98,7 +98,8 @@ class KechuangSystem:
     def search(self, query, k):
         need = Need(query.text, industry=getattr(query, "industry", None))
         matches = self.matcher.match(need, k, query_vector=self.query_vectors[query.id])
-        return [match.record.id for match in matches], bool(matches and matches[0].strong)
+        # As on the platform's pages: the need has a strong match if any listed match is labelled strong.
+        return [match.record.id for match in matches], any(match.strong for match in matches)
 
 
 def timed_search(system, query, k):

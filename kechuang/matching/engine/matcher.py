@@ -3,8 +3,10 @@
 A need (a demand, or a problem typed in an enterprise's own words) is cut into terms and
 encoded. The best lexical and the best semantic candidates are pooled; each candidate gets
 
-    first = lexical * z(BM25) + semantic * z(cosine) + listed * z(listed terms held) + Σ signal weights
+    first = lexical * z(BM25) + semantic * z(cosine) + Σ signal weights
+            + listed * z(listed terms held) + co_occurrence * z(pairs of them sharing a clause)
     score = first + neighbourhood * z(cosine to the centre of the first pass's best few)
+                  + feedback * z(rarity-weighted terms held that most of those best few share)
 
 where z() standardises a score over the pool, so that the retrievers count alike whatever
 their scales, and the signals are the structured facts both records carry (same field, industry,
@@ -18,6 +20,7 @@ similarity), calibrated so that a "strong match" label means the record likely s
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -28,6 +31,10 @@ from .bm25 import Bm25Index, top_rows
 from .encoders import E5SmallEncoder, Encoder
 from .text import Tokenizer, bigrams, normalise
 from .vectors import VectorIndex
+
+# The most terms the feedback pass looks for in every candidate (each costs a substring search per
+# candidate; the best few of a real pool share 20-45).
+FEEDBACK_TERMS = 48
 
 SIGNALS = ("same_field", "same_industry", "same_chain", "same_district", "readiness", "budget", "freshness")
 
@@ -44,13 +51,15 @@ class Weights:
     bigram: float = 0.75
     semantic: float = 0.6
     phrase_boost: float = 2.0
-    # Second pass: similarity to the centroid of the first pass's best few candidates
-    # (pseudo-relevance feedback in the vector space; docs/matching.md).
-    neighbourhood: float = 2.0
+    # Second pass, from the first pass's best few candidates (pseudo-relevance feedback within
+    # the pool; docs/matching.md): similarity to their centroid, and the terms most of them share.
+    neighbourhood: float = 1.0
     neighbourhood_depth: int = 3
+    feedback: float = 1.25
     # A need written as a list of terms ("石墨烯 导热 复合材料"): how many of the listed terms a
-    # record contains, whatever their rarity.
+    # record contains, whatever their rarity, and how many pairs of them it names in one clause.
     listed_terms: float = 1.0
+    co_occurrence: float = 1.0
     same_field: float = 0.3
     same_industry: float = 0.15
     same_chain: float = 0.15
@@ -61,7 +70,7 @@ class Weights:
     # strength = coverage_weight * lexical coverage + (1 - coverage_weight) * cosine; both
     # calibrated with benchmarks/matching/calibrate.py (docs/matching.md)
     coverage_weight: float = 0.2
-    strong_threshold: float = 0.435
+    strong_threshold: float = 0.45
     pool: int = 100
 
 
@@ -69,7 +78,8 @@ class Weights:
 # carry more or less of the ranking, so its weights and threshold are measured for it
 # (benchmarks/matching/run.py and calibrate.py with --encoder; docs/matching.md, "Encoders").
 TUNED_WEIGHTS: dict[str, dict] = {
-    E5SmallEncoder.name: {"semantic": 1.0, "listed_terms": 1.5, "coverage_weight": 0.0, "strong_threshold": 0.895},
+    E5SmallEncoder.name: {"semantic": 1.0, "listed_terms": 1.5, "neighbourhood": 1.5, "feedback": 0.75,
+                          "coverage_weight": 0.1, "strong_threshold": 0.845},
 }
 
 
@@ -234,15 +244,27 @@ class Matcher:
         signals = np.array([self._signals(record, need) for record in records], dtype=np.float32)
         signal_weights = np.array([getattr(w, name) for name in SIGNALS], dtype=np.float32)
         scores = w.lexical * _z(lex) + w.bigram * _z(pairs) + w.semantic * _z(sem) + signals @ signal_weights
+        texts = [_comparable(record.searchable()) for record in records]
         listed = listed_terms(need.text)
-        if w.listed_terms and listed:
-            contained = [sum(term in text for term in listed)
-                         for text in (_comparable(record.searchable()) for record in records)]
-            scores = scores + w.listed_terms * _z(np.array(contained, dtype=np.float32))
-        if w.neighbourhood and vectors is not None and len(records) > w.neighbourhood_depth:
+        if listed:
+            held = [[term for term in listed if term in text] for text in texts]
+            scores = scores + w.listed_terms * _z(np.array([len(terms) for terms in held], dtype=np.float32))
+            if w.co_occurrence:
+                # Terms named in one clause are about one thing; scattered mentions often are not.
+                pairs_together = [clause_co_occurrences(text, terms) if len(terms) > 1 else 0
+                                  for text, terms in zip(texts, held, strict=True)]
+                scores = scores + w.co_occurrence * _z(np.array(pairs_together, dtype=np.float32))
+        if len(records) > w.neighbourhood_depth:
             # The best few are usually right about the topic even when single words mislead.
-            centre = vectors[np.argsort(-scores, kind="stable")[:w.neighbourhood_depth]].mean(0)
-            scores = scores + w.neighbourhood * _z(vectors @ (centre / max(float(np.linalg.norm(centre)), 1e-12)))
+            best = np.argsort(-scores, kind="stable")[:w.neighbourhood_depth]
+            second_pass = np.zeros_like(scores)
+            if w.neighbourhood and vectors is not None:
+                centre = vectors[best].mean(0)
+                second_pass += w.neighbourhood * _z(vectors @ (centre / max(float(np.linalg.norm(centre)), 1e-12)))
+            if w.feedback:
+                shared = self._feedback_terms([records[i] for i in best])
+                second_pass += w.feedback * _z(rarity_weighted_hits(texts, shared))
+            scores = scores + second_pass
         ceiling = ceiling or 1.0
         matches = []
         for i in np.argsort(-scores, kind="stable")[:k]:
@@ -254,6 +276,16 @@ class Matcher:
             matches.append(Match(record, float(scores[i]), strength, strength >= w.strong_threshold,
                                  float(lex[i]), float(sem[i]), explanation))
         return matches
+
+    def _feedback_terms(self, best: list[Record]) -> list[str]:
+        """Terms (two characters or more) that most of the best candidates contain: their common
+        subject, in the records' own words. A text listed twice is one vote, and under a cap the
+        most widely shared terms come first, longer before shorter, so that a pool of near-copies
+        does not turn the feedback into the whole text."""
+        texts = dict.fromkeys(record.searchable() for record in best)
+        counts = Counter(term for text in texts for term in set(self.tokenizer.tokens(text)) if len(term) > 1)
+        shared = [term for term, count in counts.items() if count * 2 > len(best)]
+        return sorted(shared, key=lambda term: (-counts[term], -len(term)))[:FEEDBACK_TERMS]
 
     @staticmethod
     def _top(index: Bm25Index, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
@@ -298,6 +330,7 @@ def shared_terms(query_terms: Sequence[str], record: Record, idf, limit: int = 6
 
 _FULL_WIDTH_LETTERS_OR_DIGITS = re.compile("[０-９Ａ-Ｚａ-ｚ]")
 _LIST_SEPARATORS = re.compile(r"[\s,，、;；]+")
+_CLAUSE_BREAKS = re.compile(r"[。；;！？!?，,\n]")
 
 
 def listed_terms(text: str) -> list[str]:
@@ -306,6 +339,24 @@ def listed_terms(text: str) -> list[str]:
     parts = [normalise(part) for part in _LIST_SEPARATORS.split(text) if part]
     items = [part for part in parts if len(part) >= 2]
     return items if len(items) >= 2 and all(len(part) <= 16 for part in parts) else []
+
+
+def clause_co_occurrences(text: str, terms: Sequence[str]) -> int:
+    """How many pairs of `terms` share a clause of `text`, summed over its clauses."""
+    total = 0
+    for clause in _CLAUSE_BREAKS.split(text):
+        held = sum(term in clause for term in terms)
+        total += held * (held - 1) // 2
+    return total
+
+
+def rarity_weighted_hits(texts: Sequence[str], terms: Sequence[str]) -> np.ndarray:
+    """For each text, the terms it contains, each weighted by its rarity within `texts` (an idf
+    over the pool, so every index backend computes the same without corpus statistics)."""
+    if not terms:
+        return np.zeros(len(texts), dtype=np.float32)
+    held = np.array([[term in text for term in terms] for text in texts], dtype=np.float32)
+    return held @ np.log((len(texts) + 1) / (held.sum(0) + 0.5)).astype(np.float32)
 
 
 def _comparable(text: str) -> str:

@@ -21,7 +21,7 @@ from kechuang.matching.engine import (
     Weights,
     normalise,
 )
-from kechuang.matching.engine.matcher import listed_terms
+from kechuang.matching.engine.matcher import clause_co_occurrences, listed_terms, rarity_weighted_hits
 from kechuang.matching.engine.store import IndexStore
 
 ENGINE = Path(__file__).resolve().parents[1] / "engine"
@@ -207,8 +207,46 @@ def test_listed_terms_favour_the_record_holding_more_of_them():
     need = Need("超分辨率重建 卷积神经网络 深度学习")
     # BM25 prefers the rare term; the listed-terms signal prefers two of the three listed terms.
     lex = [3.0, 2.6, 0.0]
-    assert _rank(Weights(listed_terms=0.0, neighbourhood=0.0), records, need, lex=lex)[0] == "one-rare"
-    assert _rank(Weights(listed_terms=1.0, neighbourhood=0.0), records, need, lex=lex)[0] == "two-common"
+    alone = {"co_occurrence": 0.0, "neighbourhood": 0.0, "feedback": 0.0}
+    assert _rank(Weights(listed_terms=0.0, **alone), records, need, lex=lex)[0] == "one-rare"
+    assert _rank(Weights(listed_terms=1.0, **alone), records, need, lex=lex)[0] == "two-common"
+
+
+def test_pairs_of_terms_sharing_a_clause_are_counted_per_clause():
+    text = "石墨烯导热膜用于手机散热，复合材料工艺成熟。石墨烯复合材料可量产"
+    assert clause_co_occurrences(text, ["石墨烯", "导热", "复合材料"]) == 1 + 0 + 1
+    assert clause_co_occurrences(text, ["手机", "工艺"]) == 0
+    assert clause_co_occurrences("石墨烯 导热 复合材料", ["石墨烯", "导热", "复合材料"]) == 3
+
+
+def test_terms_held_are_weighted_by_their_rarity_in_the_pool():
+    texts = ["石墨烯导热膜", "石墨烯涂料", "导热硅脂", "小麦"]
+    hits = rarity_weighted_hits(texts, ["石墨烯", "导热膜"])
+    common, rare = math.log(5 / 2.5), math.log(5 / 1.5)
+    assert hits == pytest.approx([common + rare, common, 0.0, 0.0])
+    assert rarity_weighted_hits(texts, []).tolist() == [0.0] * 4
+
+
+def test_listed_terms_named_together_beat_terms_scattered_over_the_text():
+    records = [Record("scattered", "石墨烯粉体的制备方法。该工艺也可用于导热硅脂"),
+               Record("together", "石墨烯导热膜的制备方法。该工艺成本低"), Record("none", "小麦灌溉")]
+    need = Need("石墨烯 导热")
+    lex = [2.0, 2.0, 0.0]
+    plain = Weights(co_occurrence=0.0, neighbourhood=0.0, feedback=0.0)
+    assert _rank(plain, records, need, lex=lex)[:2] == ["scattered", "together"]
+    assert _rank(Weights(co_occurrence=1.0, neighbourhood=0.0, feedback=0.0), records, need, lex=lex)[0] == "together"
+
+
+def test_feedback_lifts_records_holding_the_terms_the_best_candidates_share():
+    # The best three share 锂电池 and 热失控; "on-topic" holds both, "off-topic" neither.
+    records = [Record("a", "锂电池热失控预警系统"), Record("b", "锂电池热失控抑制材料"),
+               Record("c", "储能锂电池热失控检测"), Record("off-topic", "电动汽车充电桩调度平台"),
+               Record("on-topic", "锂电池热失控的气体传感器")]
+    lex = [5.0, 4.9, 4.8, 1.2, 1.0]
+    off = Weights(listed_terms=0.0, neighbourhood=0.0, feedback=0.0)
+    assert _rank(off, records, Need("x"), lex=lex)[3:] == ["off-topic", "on-topic"]
+    on = Weights(listed_terms=0.0, neighbourhood=0.0, feedback=1.25)
+    assert _rank(on, records, Need("x"), lex=lex)[3:] == ["on-topic", "off-topic"]
 
 
 def test_the_neighbourhood_pass_lifts_records_near_the_best_candidates():
@@ -216,9 +254,9 @@ def test_the_neighbourhood_pass_lifts_records_near_the_best_candidates():
     angle = {"a": 0.0, "b": 0.1, "c": -0.1, "near": 0.05, "far": 1.5}
     vectors = np.array([[math.cos(angle[r.id]), math.sin(angle[r.id])] for r in records], dtype=np.float32)
     lex = [5.0, 4.9, 4.8, 1.0, 1.2]
-    plain = _rank(Weights(listed_terms=0.0, neighbourhood=0.0), records, Need("x"), lex=lex, vectors=vectors)
+    plain = _rank(Weights(neighbourhood=0.0, feedback=0.0), records, Need("x"), lex=lex, vectors=vectors)
     assert plain[3:] == ["far", "near"]
-    lifted = _rank(Weights(listed_terms=0.0, neighbourhood=2.0, neighbourhood_depth=3), records, Need("x"),
+    lifted = _rank(Weights(neighbourhood=2.0, neighbourhood_depth=3, feedback=0.0), records, Need("x"),
                    lex=lex, vectors=vectors)
     assert lifted[3:] == ["near", "far"]
 
