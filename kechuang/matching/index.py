@@ -155,7 +155,8 @@ def reference_words() -> list[str]:
 
 
 def make_matcher() -> Matcher:
-    return Matcher(encoder(), Tokenizer(reference_words()), weights_for(encoder().name), today=date.today())
+    chosen = encoder()
+    return Matcher(chosen, Tokenizer(reference_words()), weights_for(chosen.name), today=date.today())
 
 
 class LocalIndex:

@@ -251,20 +251,17 @@ class Matcher:
             scores = scores + w.listed_terms * _z(np.array([len(terms) for terms in held], dtype=np.float32))
             if w.co_occurrence:
                 # Terms named in one clause are about one thing; scattered mentions often are not.
-                pairs_together = [clause_co_occurrences(text, terms) if len(terms) > 1 else 0
-                                  for text, terms in zip(texts, held, strict=True)]
+                pairs_together = [clause_co_occurrences(text, terms) for text, terms in zip(texts, held, strict=True)]
                 scores = scores + w.co_occurrence * _z(np.array(pairs_together, dtype=np.float32))
         if len(records) > w.neighbourhood_depth:
             # The best few are usually right about the topic even when single words mislead.
             best = np.argsort(-scores, kind="stable")[:w.neighbourhood_depth]
-            second_pass = np.zeros_like(scores)
             if w.neighbourhood and vectors is not None:
                 centre = vectors[best].mean(0)
-                second_pass += w.neighbourhood * _z(vectors @ (centre / max(float(np.linalg.norm(centre)), 1e-12)))
+                scores = scores + w.neighbourhood * _z(vectors @ (centre / max(float(np.linalg.norm(centre)), 1e-12)))
             if w.feedback:
                 shared = self._feedback_terms([records[i] for i in best])
-                second_pass += w.feedback * _z(rarity_weighted_hits(texts, shared))
-            scores = scores + second_pass
+                scores = scores + w.feedback * _z(rarity_weighted_hits(texts, shared))
         ceiling = ceiling or 1.0
         matches = []
         for i in np.argsort(-scores, kind="stable")[:k]:
@@ -285,7 +282,8 @@ class Matcher:
         texts = dict.fromkeys(record.searchable() for record in best)
         counts = Counter(term for text in texts for term in set(self.tokenizer.tokens(text)) if len(term) > 1)
         shared = [term for term, count in counts.items() if count * 2 > len(best)]
-        return sorted(shared, key=lambda term: (-counts[term], -len(term)))[:FEEDBACK_TERMS]
+        # The term itself breaks ties, so that the cap does not depend on the order of a set.
+        return sorted(shared, key=lambda term: (-counts[term], -len(term), term))[:FEEDBACK_TERMS]
 
     @staticmethod
     def _top(index: Bm25Index, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
@@ -343,6 +341,8 @@ def listed_terms(text: str) -> list[str]:
 
 def clause_co_occurrences(text: str, terms: Sequence[str]) -> int:
     """How many pairs of `terms` share a clause of `text`, summed over its clauses."""
+    if len(terms) < 2:
+        return 0  # spares splitting the text, for most of a pool
     total = 0
     for clause in _CLAUSE_BREAKS.split(text):
         held = sum(term in clause for term in terms)
