@@ -59,9 +59,7 @@ def _paper_corpus(folder: Path, corpus: str, topics: list[tuple[str, str, list[s
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
-    pytest.importorskip("bm25s")
-    pytest.importorskip("tantivy")
+def data(tmp_path_factory):
     data = tmp_path_factory.mktemp("data")
     _paper_corpus(data, "chinaxiv", [
         ("视频超分辨率重建", "提出一种基于循环卷积网络的视频超分辨率重建方法，利用相邻帧的时序信息恢复细节。",
@@ -97,6 +95,13 @@ def results(tmp_path_factory):
     ])
     # td2 has nothing in this corpus that addresses it, as most real demands.
     _qrels(data, "techmarket_qrels.tsv", [("td1", "ta1", 3), ("td1", "ta2", 0), ("td2", "ta3", 0)])
+    return data
+
+
+@pytest.fixture(scope="module")
+def results(data, tmp_path_factory):
+    pytest.importorskip("bm25s")
+    pytest.importorskip("tantivy")
     output = data / "results.json"
     env = {**os.environ, "KECHUANG_BENCH_CACHE": str(tmp_path_factory.mktemp("cache"))}
     subprocess.run([sys.executable, "benchmarks/matching/run.py", "--data", str(data), "--json", str(output)],
@@ -129,3 +134,21 @@ def test_the_demand_cell_scores_the_solution_and_the_strong_labels(results):
     # Two judged candidates for td1, one for td2, among each top 10; ta1 is surely there.
     assert 0.05 <= kechuang["judged@10"] <= 0.15
     assert results["techmarket/demands"]["bm25s"]["false_strong"] is None  # the peers label nothing
+
+
+def test_the_source_excluded_diagnostic_ranks_without_the_query_s_own_paper(data, tmp_path, monkeypatch):
+    from benchmarks.matching import data as bench_data
+    from benchmarks.matching.run import KechuangSystem
+    from kechuang.matching.engine import UniversalSentenceEncoder
+
+    use = UniversalSentenceEncoder()
+
+    monkeypatch.setattr(bench_data, "CACHE", tmp_path)
+    cell = bench_data.paper_cells(data, "chinaxiv")[1]  # title queries
+    query = cell.queries[0]
+    vectors = {query.id: use.encode_queries([query.text])[0]}
+    protocol, _ = KechuangSystem(cell.documents, use, "docs", vectors).search(query, 5)
+    diagnostic, _ = KechuangSystem(cell.documents, use, "docs", vectors, exclude_source=True).search(query, 5)
+    assert protocol[:2] == ["chinaxiv1", "chinaxiv2"]
+    assert diagnostic[0] == "chinaxiv2"
+    assert "chinaxiv1" not in diagnostic and len(diagnostic) == 5

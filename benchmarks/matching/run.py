@@ -1,12 +1,16 @@
 """Matching benchmark: the platform's matcher against bm25s and tantivy (both over jieba tokens).
 
     benchmarks/matching/run.py [--data DIR] [--json FILE] [--cells chinaxiv/keywords,...] [--set semantic=0 ...]
+                               [--exclude-source]
     benchmarks/matching/run.py --scale 10000,100000,1000000 [--json FILE]
 
 The first mode follows the protocol of the data folder's README (related-mode nDCG@10 and
 recall@50 on ChinaXiv and CSL by query type; the techmarket demand -> achievement set with strict
 nDCG, judged share and the strong-match error rates). The second resamples the real documents to
 the given sizes and reports index build time, query latency p50/p95 and peak memory.
+`--exclude-source` is a diagnostic, not the protocol: the platform's matcher ranks without each
+paper query's source paper (the protocol only drops it from the ranking afterwards), which shows
+how much of a gain comes from feedback taken from that paper.
 Dense vectors are cached under ~/.cache/kechuang-bench (KECHUANG_BENCH_CACHE) between runs.
 """
 
@@ -84,7 +88,9 @@ class TantivyPeer:
 class KechuangSystem:
     name = "kechuang"
 
-    def __init__(self, documents, encoder, label, query_vectors, weights: Weights | None = None):
+    def __init__(self, documents, encoder, label, query_vectors, weights: Weights | None = None,
+                 exclude_source: bool = False):
+        self.exclude_source = exclude_source
         self.tokenizer = Tokenizer()
         # The records' own keywords extend the dictionary; the indexed text stays the protocol's.
         self.tokenizer.add_words(word for document in documents for word in document.keywords)
@@ -96,7 +102,8 @@ class KechuangSystem:
         self.query_vectors = query_vectors
 
     def search(self, query, k):
-        need = Need(query.text, industry=getattr(query, "industry", None))
+        exclude = [query.source] if self.exclude_source and query.source else []
+        need = Need(query.text, industry=getattr(query, "industry", None), exclude=exclude)
         matches = self.matcher.match(need, k, query_vector=self.query_vectors[query.id])
         # As on the platform's pages: the need has a strong match if any listed match is labelled strong.
         return [match.record.id for match in matches], any(match.strong for match in matches)
@@ -148,7 +155,8 @@ def evaluate_demands(system, cell):
             "missed_strong": round(missed_strong / with_solution, 4) if strong_labels and with_solution else None}
 
 
-def run_quality(data_dir: Path, only: set[str] | None, encoder, weights: Weights) -> dict:
+def run_quality(data_dir: Path, only: set[str] | None, encoder, weights: Weights,
+                exclude_source: bool = False) -> dict:
     results = {}
     systems_by_corpus = {}
     for cell in bench_data.cells(data_dir):
@@ -161,7 +169,7 @@ def run_quality(data_dir: Path, only: set[str] | None, encoder, weights: Weights
         query_vectors = dict(zip([q.id for q in cell.queries], vectors, strict=True))
         if corpus not in systems_by_corpus:
             started = time.perf_counter()
-            systems_by_corpus[corpus] = [KechuangSystem(cell.documents, encoder, label, {}, weights),
+            systems_by_corpus[corpus] = [KechuangSystem(cell.documents, encoder, label, {}, weights, exclude_source),
                                          Bm25sPeer(cell.documents), TantivyPeer(cell.documents)]
             print(f"[{corpus}] indexed {len(cell.documents)} documents in {time.perf_counter() - started:.1f} s",
                   file=sys.stderr)
@@ -222,6 +230,8 @@ def main():
                              "as in the platform's settings)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a fusion weight for an ablation, e.g. --set bigram=0")
+    parser.add_argument("--exclude-source", action="store_true",
+                        help="diagnostic: rank the paper queries without their source paper")
     args = parser.parse_args()
     if not args.data.exists():
         sys.exit(f"no data folder at {args.data}")
@@ -233,7 +243,8 @@ def main():
     if args.scale:
         results = run_scale(args.data, [int(size) for size in args.scale.split(",")], encoder, weights)
     else:
-        results = run_quality(args.data, set(args.cells.split(",")) if args.cells else None, encoder, weights)
+        results = run_quality(args.data, set(args.cells.split(",")) if args.cells else None, encoder, weights,
+                              args.exclude_source)
     print(json.dumps(results, ensure_ascii=False, indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")

@@ -217,7 +217,8 @@ class Matcher:
         terms = self.tokenizer.query_weights(need.text, w.phrase_boost)
         if query_vector is None:
             query_vector = self.encoder.encode_queries([need.text])[0]
-        pool_size = max(w.pool, k) * (2 if need.kinds or need.exclude else 1)
+        # A kind filter may drop half the best candidates; excluded ids take at most their own places.
+        pool_size = max(w.pool, k) * (2 if need.kinds else 1) + len(need.exclude)
         word_scores = self.lexical.scores(terms)
         pair_scores = self.character_pairs.scores(bigrams(need.text)) if w.bigram else None
         lexical = dict(self._top(self.lexical, word_scores, pool_size))

@@ -269,6 +269,23 @@ def test_excluded_and_removed_records_are_never_returned(matcher, use):
     assert "a:2" not in [m.record.id for m in local.match(Need("热失控预警"), k=5)]
 
 
+def test_an_excluded_record_frees_only_its_own_place_in_each_candidate_list(matcher, use, monkeypatch):
+    local = Matcher(use, Tokenizer(), Weights(pool=2))
+    local.add_many([Record(f"r:{i}", text) for i, text in enumerate([
+        "锂电池热失控预警装置", "电池组温度监测与报警", "储能电站火灾早期预警", "热失控气体传感器",
+        "动力电池安全管理系统", "锂离子电池隔膜材料", "电池热管理液冷板", "预警信息发布平台",
+        "森林火灾预警系统", "热失控抑制灭火剂"])])
+    pools, rank = [], Matcher.rank
+    monkeypatch.setattr(Matcher, "rank", lambda self, need, records, **kw: (
+        pools.append([record.id for record in records]) or rank(self, need, records, **kw)))
+    local.match(Need("热失控预警"), k=2)
+    best = pools[0][0]
+    local.match(Need("热失控预警", exclude=[best]), k=2)
+    # Two lexical and two semantic candidates at most, the excluded one among neither.
+    assert best not in pools[1] and len(pools[1]) <= 4
+    assert set(pools[0]) - {best} <= set(pools[1])
+
+
 def test_store_replays_changes_written_by_another_process(tmp_path, use):
     def make():
         return Matcher(use, Tokenizer(), Weights())
