@@ -6,7 +6,7 @@ encoded. The best lexical and the best semantic candidates are pooled; each cand
     first = lexical * z(BM25) + semantic * z(cosine) + Σ signal weights
             + listed * z(listed terms held) + co_occurrence * z(pairs of them sharing a clause)
     score = first + neighbourhood * z(cosine to the centre of the first pass's best few)
-                  + feedback * z(rarity-weighted terms held that most of those best few share)
+                  + feedback * z(rarity-weighted terms held that the first pass's best one repeats)
 
 where z() standardises a score over the pool, so that the retrievers count alike whatever
 their scales, and the signals are the structured facts both records carry (same field, industry,
@@ -33,7 +33,7 @@ from .text import Tokenizer, bigrams, normalise
 from .vectors import VectorIndex
 
 # The most terms the feedback pass looks for in every candidate (each costs a substring search per
-# candidate; the best few of a real pool share 20-45).
+# candidate; an abstract has 60-150 distinct terms, a long demand several hundred).
 FEEDBACK_TERMS = 48
 
 SIGNALS = ("same_field", "same_industry", "same_chain", "same_district", "readiness", "budget", "freshness")
@@ -51,11 +51,11 @@ class Weights:
     bigram: float = 0.75
     semantic: float = 0.6
     phrase_boost: float = 2.0
-    # Second pass, from the first pass's best few candidates (pseudo-relevance feedback within
-    # the pool; docs/matching.md): similarity to their centroid, and the terms most of them share.
+    # Second pass, pseudo-relevance feedback within the pool (docs/matching.md): similarity to
+    # the centroid of the first pass's best few, and the terms its best one repeats.
     neighbourhood: float = 1.0
     neighbourhood_depth: int = 3
-    feedback: float = 1.25
+    feedback: float = 1.0
     # A need written as a list of terms ("石墨烯 导热 复合材料"): how many of the listed terms a
     # record contains, whatever their rarity, and how many pairs of them it names in one clause.
     listed_terms: float = 1.0
@@ -69,8 +69,8 @@ class Weights:
     freshness: float = 0.05
     # strength = coverage_weight * lexical coverage + (1 - coverage_weight) * cosine; both
     # calibrated with benchmarks/matching/calibrate.py (docs/matching.md)
-    coverage_weight: float = 0.2
-    strong_threshold: float = 0.45
+    coverage_weight: float = 0.3
+    strong_threshold: float = 0.44
     pool: int = 100
 
 
@@ -261,8 +261,8 @@ class Matcher:
                 centre = vectors[best].mean(0)
                 scores = scores + w.neighbourhood * _z(vectors @ (centre / max(float(np.linalg.norm(centre)), 1e-12)))
             if w.feedback:
-                shared = self._feedback_terms([records[i] for i in best])
-                scores = scores + w.feedback * _z(rarity_weighted_hits(texts, shared))
+                subject = self._feedback_terms(records[best[0]])
+                scores = scores + w.feedback * _z(rarity_weighted_hits(texts, subject))
         ceiling = ceiling or 1.0
         matches = []
         for i in np.argsort(-scores, kind="stable")[:k]:
@@ -275,16 +275,12 @@ class Matcher:
                                  float(lex[i]), float(sem[i]), explanation))
         return matches
 
-    def _feedback_terms(self, best: list[Record]) -> list[str]:
-        """Terms (two characters or more) that most of the best candidates contain: their common
-        subject, in the records' own words. A text listed twice is one vote, and under a cap the
-        most widely shared terms come first, longer before shorter, so that a pool of near-copies
-        does not turn the feedback into the whole text."""
-        texts = dict.fromkeys(record.searchable() for record in best)
-        counts = Counter(term for text in texts for term in set(self.tokenizer.tokens(text)) if len(term) > 1)
-        shared = [term for term, count in counts.items() if count * 2 > len(best)]
-        # The term itself breaks ties, so that the cap does not depend on the order of a set.
-        return sorted(shared, key=lambda term: (-counts[term], -len(term), term))[:FEEDBACK_TERMS]
+    def _feedback_terms(self, best: Record) -> list[str]:
+        """The terms (two characters or more) the best candidate repeats most: its subject, in
+        its own words. Longer terms come first among equals, and the term itself breaks the
+        remaining ties, so that the cap never depends on the order of a set."""
+        counts = Counter(term for term in self.tokenizer.tokens(best.searchable()) if len(term) > 1)
+        return sorted(counts, key=lambda term: (-counts[term], -len(term), term))[:FEEDBACK_TERMS]
 
     @staticmethod
     def _top(index: Bm25Index, scores: np.ndarray, k: int) -> list[tuple[str, float]]:

@@ -21,7 +21,12 @@ from kechuang.matching.engine import (
     Weights,
     normalise,
 )
-from kechuang.matching.engine.matcher import clause_co_occurrences, listed_terms, rarity_weighted_hits
+from kechuang.matching.engine.matcher import (
+    FEEDBACK_TERMS,
+    clause_co_occurrences,
+    listed_terms,
+    rarity_weighted_hits,
+)
 from kechuang.matching.engine.store import IndexStore
 
 ENGINE = Path(__file__).resolve().parents[1] / "engine"
@@ -237,16 +242,29 @@ def test_listed_terms_named_together_beat_terms_scattered_over_the_text():
     assert _rank(Weights(co_occurrence=1.0, neighbourhood=0.0, feedback=0.0), records, need, lex=lex)[0] == "together"
 
 
-def test_feedback_lifts_records_holding_the_terms_the_best_candidates_share():
-    # The best three share 锂电池 and 热失控; "on-topic" holds both, "off-topic" neither.
-    records = [Record("a", "锂电池热失控预警系统"), Record("b", "锂电池热失控抑制材料"),
-               Record("c", "储能锂电池热失控检测"), Record("off-topic", "电动汽车充电桩调度平台"),
+def test_feedback_lifts_records_holding_the_terms_the_best_candidate_repeats():
+    # The best candidate is about 锂电池 and 热失控; "on-topic" holds both, "off-topic" neither.
+    records = [Record("best", "锂电池热失控预警：监测锂电池产气，在热失控之前报警"), Record("b", "充电桩调度算法"),
+               Record("c", "储能电站运维管理"), Record("off-topic", "电动汽车充电桩调度平台"),
                Record("on-topic", "锂电池热失控的气体传感器")]
     lex = [5.0, 4.9, 4.8, 1.2, 1.0]
-    off = Weights(listed_terms=0.0, neighbourhood=0.0, feedback=0.0)
-    assert _rank(off, records, Need("x"), lex=lex)[3:] == ["off-topic", "on-topic"]
-    on = Weights(listed_terms=0.0, neighbourhood=0.0, feedback=1.25)
-    assert _rank(on, records, Need("x"), lex=lex)[3:] == ["on-topic", "off-topic"]
+    off = _rank(Weights(listed_terms=0.0, neighbourhood=0.0, feedback=0.0), records, Need("x"), lex=lex)
+    assert off.index("off-topic") < off.index("on-topic")
+    on = _rank(Weights(listed_terms=0.0, neighbourhood=0.0, feedback=1.25), records, Need("x"), lex=lex)
+    assert on.index("on-topic") < on.index("off-topic")
+
+
+def test_feedback_terms_are_the_best_candidate_s_most_repeated_under_a_cap():
+    words = [f"w{i:03d}" for i in range(60)]
+    best = Record("best", "热失控，热失控，热失控。锂电池，锂电池。" + " ".join(words))
+    tokenizer = Tokenizer()
+    tokenizer.add_words(["热失控"])
+    terms = Matcher(_NoEncoder(), tokenizer)._feedback_terms(best)
+    assert len(terms) == FEEDBACK_TERMS
+    # The repeated terms first; then the terms said once, in their own order, until the cap.
+    first_once = terms.index("w000")
+    assert {"热失控", "锂电池"} <= set(terms[:first_once])
+    assert terms[first_once:] == words[:FEEDBACK_TERMS - first_once]
 
 
 def test_the_neighbourhood_pass_lifts_records_near_the_best_candidates():
