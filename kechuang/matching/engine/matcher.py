@@ -24,7 +24,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from itertools import chain
 
+import ahocorasick
 import numpy as np
 
 from .bm25 import Bm25Index, top_rows
@@ -350,9 +352,21 @@ def clause_co_occurrences(text: str, terms: Sequence[str]) -> int:
 def rarity_weighted_hits(texts: Sequence[str], terms: Sequence[str]) -> np.ndarray:
     """For each text, the terms it contains, each weighted by its rarity within `texts` (an idf
     over the pool, so every index backend computes the same without corpus statistics)."""
-    if not terms:
+    if not terms or not texts:
         return np.zeros(len(texts), dtype=np.float32)
-    held = np.array([[term in text for term in terms] for text in texts], dtype=np.float32)
+    automaton = ahocorasick.Automaton()
+    for column, term in enumerate(terms):
+        automaton.add_word(term, column)
+    automaton.make_automaton()
+    # One Aho-Corasick pass over the distinct texts (a substring search per term and text cost
+    # ~5 ms for a pool of 200, and a pool may hold many copies of one text); where a match ends
+    # tells which text holds it.
+    distinct = {text: row for row, text in enumerate(dict.fromkeys(texts))}
+    starts = np.cumsum([0, *(len(text) + 1 for text in list(distinct)[:-1])])
+    found = np.fromiter(chain.from_iterable(automaton.iter("\x00".join(distinct))), dtype=np.int64).reshape(-1, 2)
+    held = np.zeros((len(distinct), len(terms)), dtype=np.float32)
+    held[np.searchsorted(starts, found[:, 0], "right") - 1, found[:, 1]] = 1
+    held = held[[distinct[text] for text in texts]]
     return held @ np.log((len(texts) + 1) / (held.sum(0) + 0.5)).astype(np.float32)
 
 

@@ -232,6 +232,14 @@ def test_terms_held_are_weighted_by_their_rarity_in_the_pool():
     assert rarity_weighted_hits(texts, []).tolist() == [0.0] * 4
 
 
+def test_rarity_weighted_hits_finds_overlapping_terms_and_never_across_two_texts():
+    # 失控 lies inside 热失控; "失" and "控" side by side would spell 失控 if the texts ran together;
+    # a copy of a text counts as a text of its own for the rarity.
+    hits = rarity_weighted_hits(["热失控预警", "控制器", "失", "控", "控制器"], ["失控", "热失控", "控制"])
+    once, twice = math.log(6 / 1.5), math.log(6 / 2.5)
+    assert hits == pytest.approx([2 * once, twice, 0.0, 0.0, twice])
+
+
 def test_listed_terms_named_together_beat_terms_scattered_over_the_text():
     records = [Record("scattered", "石墨烯粉体的制备方法。该工艺也可用于导热硅脂"),
                Record("together", "石墨烯导热膜的制备方法。该工艺成本低"), Record("none", "小麦灌溉")]
