@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.matching import data as bench_data
 from benchmarks.matching.metrics import ndcg_at, recall_at, related_scores
+from benchmarks.matching.run import KechuangSystem
+from kechuang.matching.engine import UniversalSentenceEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -137,12 +140,7 @@ def test_the_demand_cell_scores_the_solution_and_the_strong_labels(results):
 
 
 def test_the_source_excluded_diagnostic_ranks_without_the_query_s_own_paper(data, tmp_path, monkeypatch):
-    from benchmarks.matching import data as bench_data
-    from benchmarks.matching.run import KechuangSystem
-    from kechuang.matching.engine import UniversalSentenceEncoder
-
     use = UniversalSentenceEncoder()
-
     monkeypatch.setattr(bench_data, "CACHE", tmp_path)
     cell = bench_data.paper_cells(data, "chinaxiv")[1]  # title queries
     query = cell.queries[0]

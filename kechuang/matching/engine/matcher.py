@@ -34,8 +34,8 @@ from .encoders import E5SmallEncoder, Encoder
 from .text import Tokenizer, bigrams, normalise
 from .vectors import VectorIndex
 
-# The most terms the feedback pass looks for in every candidate (each costs a substring search per
-# candidate; an abstract has 60-150 distinct terms, a long demand several hundred).
+# The most terms the feedback pass looks for in every candidate (finding them costs time with
+# every match; an abstract has 60-150 distinct terms, a long demand several hundred).
 FEEDBACK_TERMS = 48
 
 SIGNALS = ("same_field", "same_industry", "same_chain", "same_district", "readiness", "budget", "freshness")
@@ -361,12 +361,13 @@ def rarity_weighted_hits(texts: Sequence[str], terms: Sequence[str]) -> np.ndarr
     # One Aho-Corasick pass over the distinct texts (a substring search per term and text cost
     # ~5 ms for a pool of 200, and a pool may hold many copies of one text); where a match ends
     # tells which text holds it.
-    distinct = {text: row for row, text in enumerate(dict.fromkeys(texts))}
-    starts = np.cumsum([0, *(len(text) + 1 for text in list(distinct)[:-1])])
+    distinct = list(dict.fromkeys(texts))
+    starts = np.cumsum([0, *(len(text) + 1 for text in distinct[:-1])])
     found = np.fromiter(chain.from_iterable(automaton.iter("\x00".join(distinct))), dtype=np.int64).reshape(-1, 2)
     held = np.zeros((len(distinct), len(terms)), dtype=np.float32)
     held[np.searchsorted(starts, found[:, 0], "right") - 1, found[:, 1]] = 1
-    held = held[[distinct[text] for text in texts]]
+    row = {text: index for index, text in enumerate(distinct)}
+    held = held[[row[text] for text in texts]]
     return held @ np.log((len(texts) + 1) / (held.sum(0) + 0.5)).astype(np.float32)
 
 

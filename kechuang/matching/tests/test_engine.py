@@ -295,7 +295,7 @@ def test_excluded_and_removed_records_are_never_returned(matcher, use):
     assert "a:2" not in [m.record.id for m in local.match(Need("热失控预警"), k=5)]
 
 
-def test_an_excluded_record_frees_only_its_own_place_in_each_candidate_list(matcher, use, monkeypatch):
+def test_an_excluded_record_frees_only_its_own_place_in_each_candidate_list(use, monkeypatch):
     local = Matcher(use, Tokenizer(), Weights(pool=2))
     local.add_many([Record(f"r:{i}", text) for i, text in enumerate([
         "锂电池热失控预警装置", "电池组温度监测与报警", "储能电站火灾早期预警", "热失控气体传感器",
