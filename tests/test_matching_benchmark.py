@@ -107,8 +107,9 @@ def results(data, tmp_path_factory):
     pytest.importorskip("tantivy")
     output = data / "results.json"
     env = {**os.environ, "KECHUANG_BENCH_CACHE": str(tmp_path_factory.mktemp("cache"))}
-    subprocess.run([sys.executable, "benchmarks/matching/run.py", "--data", str(data), "--json", str(output)],
-                   cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    command = [sys.executable, "benchmarks/matching/run.py", "--data", str(data), "--json", str(output)]
+    finished = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    (data / "results.log").write_text(finished.stderr, encoding="utf-8")
     return json.loads(output.read_text(encoding="utf-8"))
 
 
@@ -150,3 +151,19 @@ def test_the_source_excluded_diagnostic_ranks_without_the_query_s_own_paper(data
     assert protocol[:2] == ["chinaxiv1", "chinaxiv2"]
     assert diagnostic[0] == "chinaxiv2"
     assert "chinaxiv1" not in diagnostic and len(diagnostic) == 5
+
+
+def test_the_command_line_flag_turns_the_diagnostic_on_for_the_chosen_cells_only(data, results, tmp_path):
+    output = tmp_path / "diagnostic.json"
+    env = {**os.environ, "KECHUANG_BENCH_CACHE": str(tmp_path)}
+    finished = subprocess.run([sys.executable, "benchmarks/matching/run.py", "--data", str(data), "--json", str(output),
+                               "--cells", "chinaxiv/title", "--exclude-source"],
+                              cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    assert "[chinaxiv] indexed 6 documents" in finished.stderr
+    assert "ranked without their source paper (diagnostic" in finished.stderr
+    assert "without their source paper" not in (data / "results.log").read_text(encoding="utf-8")
+    # The diagnostic keeps the protocol's keys and scoring: the related paper still comes first.
+    diagnostic = json.loads(output.read_text(encoding="utf-8"))
+    assert list(diagnostic) == ["chinaxiv/title"]
+    scores = {system: (cell["ndcg@10"], cell["recall@50"]) for system, cell in diagnostic["chinaxiv/title"].items()}
+    assert scores == {"kechuang": (1.0, 1.0), "bm25s": (1.0, 1.0), "tantivy": (1.0, 1.0)}

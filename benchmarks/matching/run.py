@@ -171,8 +171,9 @@ def run_quality(data_dir: Path, only: set[str] | None, encoder, weights: Weights
             started = time.perf_counter()
             systems_by_corpus[corpus] = [KechuangSystem(cell.documents, encoder, label, {}, weights, exclude_source),
                                          Bm25sPeer(cell.documents), TantivyPeer(cell.documents)]
-            print(f"[{corpus}] indexed {len(cell.documents)} documents in {time.perf_counter() - started:.1f} s",
-                  file=sys.stderr)
+            print(f"[{corpus}] indexed {len(cell.documents)} documents in {time.perf_counter() - started:.1f} s"
+                  + ("; paper queries ranked without their source paper (diagnostic, not the protocol)"
+                     if exclude_source and corpus != "techmarket" else ""), file=sys.stderr)
         systems_by_corpus[corpus][0].query_vectors = query_vectors
         evaluate = evaluate_demands if corpus == "techmarket" else evaluate_papers
         results[cell.name] = {system.name: evaluate(system, cell) for system in systems_by_corpus[corpus]}
