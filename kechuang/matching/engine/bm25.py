@@ -123,6 +123,7 @@ class Bm25Index:
         keep = self.alive[rows]
         ids, rows, frequencies = ids[keep], rows[keep], frequencies[keep]
         rows = (np.cumsum(self.alive, dtype=np.int64) - 1)[rows].astype(np.int32)
+        # Stable: each term's postings stay in row order, which `scores_of` searches.
         order = np.argsort(ids, kind="stable")
         ids, rows, frequencies = ids[order], rows[order], frequencies[order]
         per_term = np.bincount(ids, minlength=len(vocabulary))
@@ -141,30 +142,63 @@ class Bm25Index:
         self.alive = np.ones(len(live), dtype=bool)
         self._fresh = defaultdict(list)
         self._compacted_rows = len(self.row_ids)
-        norm = self.k1 * (1 - self.b + self.b * self.lengths / self.average_length)
-        self._weights = (frequencies * (self.k1 + 1) / (frequencies + norm[rows])).astype(np.float32)
+        self._weights = self._term_weight(frequencies, self.lengths[rows], self.average_length).astype(np.float32)
 
     # -- queries ---------------------------------------------------------------------------
     def scores(self, query_terms: Sequence[str] | dict[str, float]) -> np.ndarray:
         """BM25 score of every row; removed rows score 0. `query_terms` is a list of terms or
         a mapping of term -> weight (how many times it counts)."""
         scores = np.zeros(len(self.row_ids), dtype=np.float32)
-        average = self.average_length
+        for weight, start, end, fresh in self._query_postings(query_terms):
+            if end > start:
+                scores[self._postings[start:end]] += weight * self._weights[start:end]
+            for row, tf in fresh:
+                scores[row] += weight * tf
+        if self.fresh_rows or len(self.rows) < len(self.row_ids):
+            scores[~self.alive] = 0
+        return scores
+
+    def scores_of(self, query_terms: Sequence[str] | dict[str, float], rows: Sequence[int]) -> np.ndarray:
+        """`scores(query_terms)[rows]`, without a pass over every posting of every query term:
+        a few hundred candidates are looked up in each term's postings (sorted by row) instead,
+        which at a million documents saves several milliseconds for common terms."""
+        rows = np.asarray(rows, dtype=np.int32)
+        scores = np.zeros(len(rows), dtype=np.float32)
+        place = None
+        for weight, start, end, fresh in self._query_postings(query_terms):
+            if end > start:
+                postings = self._postings[start:end]
+                at = np.minimum(np.searchsorted(postings, rows), len(postings) - 1)
+                held = postings[at] == rows
+                scores[held] += weight * self._weights[start + at[held]]
+            if fresh and place is None:
+                place = {int(row): i for i, row in enumerate(rows)}
+            for row, tf in fresh:
+                if row in place:
+                    scores[place[row]] += weight * tf
+        if len(rows) and (self.fresh_rows or len(self.rows) < len(self.row_ids)):
+            scores[~self.alive[rows]] = 0
+        return scores
+
+    def _query_postings(self, query_terms: Sequence[str] | dict[str, float]):
+        """For each query term in the index: its weight (idf times how many times it counts),
+        its compacted postings' bounds, and its fresh rows with their BM25 term weights."""
+        average = None
         weighted = query_terms if isinstance(query_terms, dict) else Counter(query_terms)
         for term, count in weighted.items():
             if term not in self.document_frequency:
                 continue
-            weight = self.idf(term) * count
             slot = self._terms.get(term)
-            if slot is not None:
-                start, end = self._indptr[slot], self._indptr[slot + 1]
-                scores[self._postings[start:end]] += weight * self._weights[start:end]
-            for row, tf in self._fresh.get(term, ()):
-                norm = self.k1 * (1 - self.b + self.b * self.lengths[row] / average)
-                scores[row] += weight * tf * (self.k1 + 1) / (tf + norm)
-        if self.fresh_rows or len(self.rows) < len(self.row_ids):
-            scores[~self.alive] = 0
-        return scores
+            start, end = (int(self._indptr[slot]), int(self._indptr[slot + 1])) if slot is not None else (0, 0)
+            fresh = self._fresh.get(term, ())
+            if fresh and average is None:
+                # A mean over every live row (~1 ms at a million rows): only fresh postings need it.
+                average = self.average_length
+            yield self.idf(term) * count, start, end, [(row, self._term_weight(tf, self.lengths[row], average))
+                                                       for row, tf in fresh]
+
+    def _term_weight(self, frequency, length, average_length):
+        return frequency * (self.k1 + 1) / (frequency + self.k1 * (1 - self.b + self.b * length / average_length))
 
     def top(self, query_terms: Sequence[str] | dict[str, float], k: int) -> list[tuple[str, float]]:
         scores = self.scores(query_terms)

@@ -222,7 +222,6 @@ class Matcher:
         # A kind filter may drop half the best candidates; excluded ids take at most their own places.
         pool_size = max(w.pool, k) * (2 if need.kinds else 1) + len(need.exclude)
         word_scores = self.lexical.scores(terms)
-        pair_scores = self.character_pairs.scores(bigrams(need.text)) if w.bigram else None
         lexical = dict(self._top(self.lexical, word_scores, pool_size))
         semantic = dict(self.vectors.top(query_vector, pool_size))
         pool = [record_id for record_id in dict.fromkeys([*lexical, *semantic])
@@ -231,8 +230,10 @@ class Matcher:
             return []
         lex = np.array([word_scores[self.lexical.rows[record_id]] for record_id in pool], dtype=np.float32)
         sem = self.vectors.similarities(query_vector, pool)
-        pairs = (np.array([pair_scores[self.character_pairs.rows[record_id]] for record_id in pool], dtype=np.float32)
-                 if pair_scores is not None else np.zeros(len(pool), dtype=np.float32))
+        # Character pairs only re-score the pool: its rows are looked up, not every posting scored.
+        pair_rows = [self.character_pairs.rows[record_id] for record_id in pool]
+        pairs = (self.character_pairs.scores_of(bigrams(need.text), pair_rows) if w.bigram
+                 else np.zeros(len(pool), dtype=np.float32))
         records = [self.records[record_id] for record_id in pool]
         return self.rank(need, records, lex=lex, pairs=pairs, sem=sem, ceiling=self.lexical.ceiling(terms),
                          query_terms=list(terms), idf=self.lexical.idf, k=k,

@@ -110,6 +110,23 @@ def test_bm25_removal_hides_the_document_and_compaction_drops_it():
     assert dict(restored.top(["b"], 5)) == pytest.approx(dict(index.top(["b"], 5)))
 
 
+
+def test_bm25_scores_of_some_rows_equal_the_full_scores_at_those_rows():
+    documents = [(f"d{i}", list("abcdefg"[i % 5: i % 5 + 3]) * (1 + i % 2)) for i in range(12)]
+    index = Bm25Index()
+    index.add_many(documents[:8])
+    index.add_many([("late", ["h", "a"])])      # a second bulk load: rows 8 on, in the same postings
+    for doc_id, terms in documents[8:]:
+        index.add(doc_id, terms)                # fresh rows
+    index.remove("d3")                          # a removed row scores 0 in both
+    assert index.fresh_rows == 4
+    rows = [11, 0, 3, 8, 5, 12, 2]              # unordered, holding and not holding the terms
+    for query in (["a"], ["c", "d"], {"g": 2.0, "a": 1.0, "x": 1.0}, ["h"], []):
+        full = index.scores(query)
+        assert full[rows].tolist() == index.scores_of(query, rows).tolist()
+    assert index.scores_of(["a"], [0, 3]).tolist()[0] > 0 and index.scores_of(["a"], [0, 3]).tolist()[1] == 0.0
+    assert index.scores_of(["a"], []).tolist() == []
+
 def test_vector_index_exact_and_approximate_agree():
     rng = np.random.default_rng(3)
     vectors = rng.normal(size=(300, 32)).astype(np.float32)
