@@ -110,12 +110,11 @@ def test_bm25_removal_hides_the_document_and_compaction_drops_it():
     assert dict(restored.top(["b"], 5)) == pytest.approx(dict(index.top(["b"], 5)))
 
 
-
 def test_bm25_scores_of_some_rows_equal_the_full_scores_at_those_rows():
     documents = [(f"d{i}", list("abcdefg"[i % 5: i % 5 + 3]) * (1 + i % 2)) for i in range(12)]
     index = Bm25Index()
     index.add_many(documents[:8])
-    index.add_many([("late", ["h", "a"])])      # a second bulk load: rows 8 on, in the same postings
+    index.add_many([("late", ["h", "a"])])      # a second bulk load: row 8, compacted with the first
     for doc_id, terms in documents[8:]:
         index.add(doc_id, terms)                # fresh rows
     index.remove("d3")                          # a removed row scores 0 in both
