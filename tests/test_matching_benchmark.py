@@ -101,15 +101,20 @@ def data(tmp_path_factory):
     return data
 
 
+def _run_benchmark(data: Path, output: Path, cache: Path, *options: str) -> str:
+    """Runs benchmarks/matching/run.py as a user would; returns its log."""
+    env = {**os.environ, "KECHUANG_BENCH_CACHE": str(cache)}
+    command = [sys.executable, "benchmarks/matching/run.py", "--data", str(data), "--json", str(output), *options]
+    return subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stderr
+
+
 @pytest.fixture(scope="module")
 def results(data, tmp_path_factory):
     pytest.importorskip("bm25s")
     pytest.importorskip("tantivy")
     output = data / "results.json"
-    env = {**os.environ, "KECHUANG_BENCH_CACHE": str(tmp_path_factory.mktemp("cache"))}
-    command = [sys.executable, "benchmarks/matching/run.py", "--data", str(data), "--json", str(output)]
-    finished = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-    (data / "results.log").write_text(finished.stderr, encoding="utf-8")
+    log = _run_benchmark(data, output, tmp_path_factory.mktemp("cache"))
+    (data / "results.log").write_text(log, encoding="utf-8")
     return json.loads(output.read_text(encoding="utf-8"))
 
 
@@ -155,12 +160,9 @@ def test_the_source_excluded_diagnostic_ranks_without_the_query_s_own_paper(data
 
 def test_the_command_line_flag_turns_the_diagnostic_on_for_the_chosen_cells_only(data, results, tmp_path):
     output = tmp_path / "diagnostic.json"
-    env = {**os.environ, "KECHUANG_BENCH_CACHE": str(tmp_path)}
-    finished = subprocess.run([sys.executable, "benchmarks/matching/run.py", "--data", str(data), "--json", str(output),
-                               "--cells", "chinaxiv/title", "--exclude-source"],
-                              cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-    assert "[chinaxiv] indexed 6 documents" in finished.stderr
-    assert "ranked without their source paper (diagnostic" in finished.stderr
+    log = _run_benchmark(data, output, tmp_path, "--cells", "chinaxiv/title", "--exclude-source")
+    assert "[chinaxiv] indexed 6 documents" in log
+    assert "ranked without their source paper (diagnostic" in log
     assert "without their source paper" not in (data / "results.log").read_text(encoding="utf-8")
     # The diagnostic keeps the protocol's keys and scoring: the related paper still comes first.
     diagnostic = json.loads(output.read_text(encoding="utf-8"))

@@ -43,6 +43,11 @@ class Bm25Index:
         return len(self.row_ids) - self._compacted_rows
 
     @property
+    def _holds_removed_rows(self) -> bool:
+        """Removed rows keep their place (and postings) until `compact()`."""
+        return len(self.rows) < len(self.row_ids)
+
+    @property
     def average_length(self) -> float:
         live = self.lengths[self.alive]
         return float(live.mean()) if len(live) else 1.0
@@ -154,7 +159,7 @@ class Bm25Index:
                 scores[self._postings[start:end]] += weight * self._weights[start:end]
             for row, tf in fresh:
                 scores[row] += weight * tf
-        if self.fresh_rows or len(self.rows) < len(self.row_ids):
+        if self._holds_removed_rows:
             scores[~self.alive] = 0
         return scores
 
@@ -176,7 +181,7 @@ class Bm25Index:
             for row, tf in fresh:
                 if row in place:
                     scores[place[row]] += weight * tf
-        if len(rows) and (self.fresh_rows or len(self.rows) < len(self.row_ids)):
+        if self._holds_removed_rows:
             scores[~self.alive[rows]] = 0
         return scores
 
