@@ -169,11 +169,10 @@ class PostgresIndex:
         self._sync_words()
         matcher = self.matcher()
         weights = matcher.weights
-        terms = matcher.tokenizer.query_weights(need.text, weights.phrase_boost)
+        words = matcher.tokenizer.query_weights(need.text, weights.phrase_boost)
         query = vector_literal(matcher.encoder.encode_queries([need.text])[0])
         pool = max(weights.pool, k)
         kinds = list(need.kinds or [])
-        params = {"terms": list(terms), "query": query, "pool": pool, "kinds": kinds, "exclude": list(need.exclude)}
         with transaction.atomic(), connection.cursor() as cursor:
             # A filtered HNSW scan keeps looking until the pool is full (pgvector >= 0.8), so that
             # the few experts among many achievements are still found.
@@ -181,8 +180,11 @@ class PostgresIndex:
             cursor.execute("SELECT count(*), coalesce(avg(word_count), 1) FROM matching_entry")
             total, average = cursor.fetchone()
             cursor.execute("SELECT t, (SELECT count(*) FROM matching_entry WHERE words @@ quote_literal(t)::tsquery) "
-                           "FROM unnest(%(terms)s::text[]) AS t", params)
+                           "FROM unnest(%s::text[]) AS t", [list(words)])
             frequency = dict(cursor.fetchall())
+            terms = matcher.weigh_subwords(words, known=lambda term: frequency[term] > 0)
+            params = {"terms": list(terms), "query": query, "pool": pool, "kinds": kinds,
+                      "exclude": list(need.exclude)}
             lexical_sql = (
                 "SELECT key FROM matching_entry, (SELECT array_to_string(array(SELECT quote_literal(t) "
                 "FROM unnest(%(terms)s::text[]) AS t), ' | ')::tsquery AS q) AS query "
@@ -210,17 +212,22 @@ class PostgresIndex:
             return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
         k1, b = matcher.lexical.k1, matcher.lexical.b
-        records, lex, sem, vectors = [], [], [], []
+
+        def bm25(counts, norm, weights):
+            return sum(idf(term) * weight * counts[term] * (k1 + 1) / (counts[term] + norm)
+                       for term, weight in weights.items() if term in counts)
+
+        records, lex, covered, sem, vectors = [], [], [], [], []
         for key in keys:
             record, counts, length, similarity, vector = rows[key]
             vectors.append(vector)
             counts = counts if isinstance(counts, dict) else json.loads(counts)
             norm = k1 * (1 - b + b * length / float(average))
-            lex.append(sum(idf(term) * weight * counts[term] * (k1 + 1) / (counts[term] + norm)
-                           for term, weight in terms.items() if term in counts))
+            lex.append(bm25(counts, norm, terms))
+            covered.append(bm25(counts, norm, words))
             sem.append(float(similarity))
             records.append(Record.from_dict(record if isinstance(record, dict) else json.loads(record)))
-        ceiling = sum(idf(term) * weight for term, weight in terms.items() if frequency.get(term))
+        ceiling = sum(idf(term) * weight for term, weight in words.items() if frequency.get(term)) or 1.0
         return matcher.rank(need, records, lex=np.array(lex, dtype=np.float32), pairs=np.zeros(len(records)),
-                            sem=np.array(sem, dtype=np.float32), ceiling=ceiling, query_terms=list(terms), idf=idf,
-                            k=k, vectors=np.array(vectors, dtype=np.float32))
+                            sem=np.array(sem, dtype=np.float32), coverage=np.array(covered) / ceiling,
+                            query_terms=list(terms), idf=idf, k=k, vectors=np.array(vectors, dtype=np.float32))

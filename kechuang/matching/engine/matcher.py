@@ -21,7 +21,7 @@ similarity), calibrated so that a "strong match" label means the record likely s
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from itertools import chain
@@ -49,10 +49,11 @@ SIGNAL_LABELS_ZH = {
 
 @dataclass
 class Weights:
-    lexical: float = 1.0
+    lexical: float = 1.25
     bigram: float = 0.75
     semantic: float = 0.6
     phrase_boost: float = 2.0
+    subword: float = 0.25
     # Second pass, pseudo-relevance feedback within the pool (docs/matching.md): similarity to
     # the centroid of the first pass's best few, and the terms its best one repeats.
     neighbourhood: float = 1.0
@@ -216,7 +217,8 @@ class Matcher:
     # -- queries ---------------------------------------------------------------------------
     def match(self, need: Need, k: int = 10, query_vector: np.ndarray | None = None) -> list[Match]:
         w = self.weights
-        terms = self.tokenizer.query_weights(need.text, w.phrase_boost)
+        words = self.tokenizer.query_weights(need.text, w.phrase_boost)
+        terms = self.weigh_subwords(words, known=self.lexical.document_frequency.__contains__)
         if query_vector is None:
             query_vector = self.encoder.encode_queries([need.text])[0]
         # A kind filter may drop half the best candidates; excluded ids take at most their own places.
@@ -228,22 +230,37 @@ class Matcher:
                 if self._eligible(record_id, need)]
         if not pool:
             return []
-        lex = np.array([word_scores[self.lexical.rows[record_id]] for record_id in pool], dtype=np.float32)
+        word_rows = [self.lexical.rows[record_id] for record_id in pool]
+        lex = word_scores[word_rows].astype(np.float32)
+        coverage = self.lexical.scores_of(words, word_rows) / (self.lexical.ceiling(words) or 1.0)
         sem = self.vectors.similarities(query_vector, pool)
         # Character pairs only re-score the pool: its rows are looked up, not every posting scored.
         pair_rows = [self.character_pairs.rows[record_id] for record_id in pool]
         pairs = (self.character_pairs.scores_of(bigrams(need.text), pair_rows) if w.bigram
                  else np.zeros(len(pool), dtype=np.float32))
         records = [self.records[record_id] for record_id in pool]
-        return self.rank(need, records, lex=lex, pairs=pairs, sem=sem, ceiling=self.lexical.ceiling(terms),
+        return self.rank(need, records, lex=lex, pairs=pairs, sem=sem, coverage=coverage,
                          query_terms=list(terms), idf=self.lexical.idf, k=k,
                          vectors=self.vectors.matrix[[self.vectors.rows[record_id] for record_id in pool]])
 
+    def weigh_subwords(self, weights: dict[str, float], known: Callable[[str], bool]) -> dict[str, float]:
+        """A query's term weights with the words found inside a longer query term (支气管, 气管,
+        发育, 不良 in 支气管肺发育不良; the search-mode cut yields them all) counting `subword`
+        times, where the index holds the longer term (`known`): a record that shares only them
+        is about something else. Where it does not, they are all there is to match."""
+        inside = {term[i:j] for term in weights if len(term) > 1 and known(term)
+                  for i in range(len(term)) for j in range(i + 1, len(term) + 1) if j - i < len(term)}
+        terms = {term: weight * (self.weights.subword if term in inside else 1.0) for term, weight in weights.items()}
+        return {term: weight for term, weight in terms.items() if weight > 0}
+
     def rank(self, need: Need, records: list[Record], *, lex: np.ndarray, pairs: np.ndarray, sem: np.ndarray,
-             ceiling: float, query_terms: list[str], idf, k: int, vectors: np.ndarray | None = None) -> list[Match]:
+             coverage: np.ndarray, query_terms: list[str], idf, k: int,
+             vectors: np.ndarray | None = None) -> list[Match]:
         """Fuses a candidate pool's scores with the structured signals, labels strong matches
-        and explains them. Shared by every index backend. `vectors` are the pool's dense vectors,
-        for the neighbourhood pass."""
+        and explains them. Shared by every index backend. `coverage` is each candidate's share
+        of the need's BM25 weight, over the need's terms as cut (before `weigh_subwords`: the
+        label measures the need, not a ranking choice, and stays calibrated when one changes).
+        `vectors` are the pool's dense vectors, for the neighbourhood pass."""
         w = self.weights
         signals = np.array([self._signals(record, need) for record in records], dtype=np.float32)
         signal_weights = np.array([getattr(w, name) for name in SIGNALS], dtype=np.float32)
@@ -266,14 +283,13 @@ class Matcher:
             if w.feedback:
                 subject = self._feedback_terms(records[best[0]])
                 scores = scores + w.feedback * _z(rarity_weighted_hits(texts, subject))
-        ceiling = ceiling or 1.0
         matches = []
         for i in np.argsort(-scores, kind="stable")[:k]:
             record = records[i]
-            coverage = min(float(lex[i]) / ceiling, 1.0)
-            strength = w.coverage_weight * coverage + (1 - w.coverage_weight) * max(float(sem[i]), 0.0)
+            covered = min(float(coverage[i]), 1.0)
+            strength = w.coverage_weight * covered + (1 - w.coverage_weight) * max(float(sem[i]), 0.0)
             matched = [name for name, value in zip(SIGNALS, signals[i], strict=True) if value > 0]
-            explanation = Explanation(shared_terms(query_terms, record, idf), matched, float(sem[i]), coverage)
+            explanation = Explanation(shared_terms(query_terms, record, idf), matched, float(sem[i]), covered)
             matches.append(Match(record, float(scores[i]), strength, strength >= w.strong_threshold,
                                  float(lex[i]), float(sem[i]), explanation))
         return matches

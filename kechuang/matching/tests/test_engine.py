@@ -204,6 +204,42 @@ def test_an_unrelated_need_gets_no_strong_match(matcher):
     assert not any(match.strong for match in matches)
 
 
+def test_words_inside_a_longer_query_term_count_less_where_the_index_holds_it():
+    matcher = Matcher(_NoEncoder(), Tokenizer(["支气管肺发育不良"]), Weights(subword=0.25))
+    words = matcher.tokenizer.query_weights("支气管肺发育不良 早产儿", phrase_boost=2.0)
+    assert matcher.weigh_subwords(words, known={"支气管肺发育不良"}.__contains__) == {
+        "支气管肺发育不良": 2.0, "支气管": 0.25, "气管": 0.25, "发育": 0.25, "不良": 0.25,
+        "早产儿": 1.0, "早产": 1.0, "产儿": 1.0}
+    # Where the index does not hold the longer term, the words inside it are all there is to match.
+    assert matcher.weigh_subwords(words, known=lambda term: False) == words
+    matcher.weights.subword = 0.0
+    assert matcher.weigh_subwords(words, known={"早产儿"}.__contains__) == {
+        "支气管肺发育不良": 2.0, "支气管": 1.0, "气管": 1.0, "发育": 1.0, "不良": 1.0, "早产儿": 1.0}
+
+
+def test_match_scores_the_need_with_the_inner_words_weighed_down(matcher):
+    best = matcher.match(Need("锂电池热失控", kinds=["achievement"]), k=1)[0]
+    # Both longer terms are in the index (a:2's keywords), so 锂电, 电池 and 失控 count a quarter.
+    expected = {"锂电池": 2.0, "热失控": 2.0, "锂电": 0.25, "电池": 0.25, "失控": 0.25}
+    assert best.record.id == "a:2"
+    assert best.lexical == pytest.approx(float(matcher.lexical.scores(expected)[matcher.lexical.rows["a:2"]]))
+    assert best.lexical != pytest.approx(float(matcher.lexical.scores(
+        {**expected, "锂电": 1.0, "电池": 1.0, "失控": 1.0})[matcher.lexical.rows["a:2"]]))
+
+
+def test_the_strong_labels_coverage_measures_the_need_as_cut(matcher):
+    need = Need("锂电池热失控预警和丘陵地区的农机导航", kinds=["achievement"])
+    battery = next(match for match in matcher.match(need, k=3) if match.record.id == "a:2")
+    as_cut = matcher.tokenizer.query_weights(need.text, 2.0)
+    weighed = matcher.weigh_subwords(as_cut, known=matcher.lexical.document_frequency.__contains__)
+
+    def share(weights):
+        return float(matcher.lexical.scores(weights)[matcher.lexical.rows["a:2"]]) / matcher.lexical.ceiling(weights)
+
+    assert battery.explanation.coverage == pytest.approx(share(as_cut))
+    assert share(as_cut) != pytest.approx(share(weighed), abs=0.05)  # so the assertion above tells them apart
+
+
 def test_a_need_written_as_a_list_of_terms_is_recognised_and_prose_is_not():
     assert listed_terms("石墨烯 导热、复合材料") == ["石墨烯", "导热", "复合材料"]
     assert listed_terms("ＣＶＤ，石墨烯") == ["cvd", "石墨烯"]
@@ -220,7 +256,7 @@ def _rank(weights, records, need, *, lex, vectors=None):
     matcher = Matcher(_NoEncoder(), Tokenizer(), weights)
     flat = np.zeros(len(records), dtype=np.float32)
     return [m.record.id for m in matcher.rank(need, records, lex=np.array(lex, dtype=np.float32), pairs=flat,
-                                              sem=flat, ceiling=1.0, query_terms=[], idf=lambda term: 1.0,
+                                              sem=flat, coverage=flat, query_terms=[], idf=lambda term: 1.0,
                                               k=len(records), vectors=vectors)]
 
 

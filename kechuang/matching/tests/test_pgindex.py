@@ -33,6 +33,8 @@ def test_ranking_and_strong_label_agree_with_the_embedded_backend(world, market,
     local = selectors.achievements_for_demand(world.users.org_admin, market.demand)
     assert [item.key for item in shared.items] == [item.key for item in local.items]
     assert [item.strong for item in shared.items] == [item.strong for item in local.items]
+    # The same BM25 over the same query terms, words inside a longer term weighed down alike.
+    assert [item.match.lexical for item in shared.items] == pytest.approx([item.match.lexical for item in local.items])
     assert shared.items[0].match.explanation.shared_terms == local.items[0].match.explanation.shared_terms
 
 
