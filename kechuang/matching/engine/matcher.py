@@ -9,9 +9,10 @@ encoded. The best lexical and the best semantic candidates are pooled; each cand
                   + feedback * z(rarity-weighted terms held that the first pass's best one repeats)
 
 where z() standardises a score over the pool, so that the retrievers count alike whatever
-their scales, and the signals are the structured facts both records carry (same field, industry,
-chain, district; readiness; budget against price; freshness). The weights are tuned on the
-development data (docs/matching.md).
+their scales, BM25 counts the words inside a longer query term less (`weigh_subwords`), and the
+signals are the structured facts both records carry (same field, industry, chain, district;
+readiness; budget against price; freshness). The weights are tuned on the development data
+(docs/matching.md).
 
 Ranking says which candidates are best; it does not say whether the best is any good. That is
 `strength`: an absolute measure (share of the need's term weight the record covers, and cosine
