@@ -232,7 +232,7 @@ class Matcher:
         if not pool:
             return []
         word_rows = [self.lexical.rows[record_id] for record_id in pool]
-        lex = word_scores[word_rows].astype(np.float32)
+        lex = word_scores[word_rows]
         coverage = self.lexical.scores_of(words, word_rows) / (self.lexical.ceiling(words) or 1.0)
         sem = self.vectors.similarities(query_vector, pool)
         # Character pairs only re-score the pool: its rows are looked up, not every posting scored.

@@ -230,7 +230,7 @@ def test_match_scores_the_need_with_the_inner_words_weighed_down(matcher):
 def test_the_strong_labels_coverage_measures_the_need_as_cut(matcher):
     need = Need("锂电池热失控预警和丘陵地区的农机导航", kinds=["achievement"])
     battery = next(match for match in matcher.match(need, k=3) if match.record.id == "a:2")
-    as_cut = matcher.tokenizer.query_weights(need.text, 2.0)
+    as_cut = matcher.tokenizer.query_weights(need.text, matcher.weights.phrase_boost)
     weighed = matcher.weigh_subwords(as_cut, known=matcher.lexical.document_frequency.__contains__)
 
     def share(weights):
