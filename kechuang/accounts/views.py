@@ -3,7 +3,6 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -13,19 +12,12 @@ from kechuang.accounts.choices import OrganizationKind, OrganizationStatus, OrgR
 from kechuang.core.errors import DomainError
 from kechuang.core.files import attachments_of
 from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
-from kechuang.core.web import add_service_errors, or_404, paginate, query_without_page
+from kechuang.core.web import add_service_errors, or_404, paginate, query_without_page, safe_next_url
 
 SIGN_IN_FAILED = gettext_lazy(
     "Sign-in failed: the account or password is wrong, or the account is locked for a while after "
     "repeated failures. Please try again later."
 )
-
-
-def _safe_next(request, fallback="core:home"):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
 
 
 def _start_session(request, user):
@@ -40,9 +32,9 @@ def sign_in(request):
         user = services.sign_in(login=form.cleaned_data["login"], password=form.cleaned_data["password"])
         if user is not None:
             _start_session(request, user)
-            return redirect(_safe_next(request))
+            return redirect(safe_next_url(request))
         form.add_error(None, SIGN_IN_FAILED)
-    return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request, "")})
+    return render(request, "accounts/sign_in.html", {"form": form, "next": safe_next_url(request, "")})
 
 
 @require_POST

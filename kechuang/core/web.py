@@ -21,6 +21,18 @@ def add_service_errors(form: Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def safe_next_url(request, fallback: str = "core:home") -> str:
+    """The `next` of a post or query when it points into this site (same host, no other scheme),
+    else the fallback: a link from elsewhere must not turn our redirect into theirs."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return fallback
+
+
 def query_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)

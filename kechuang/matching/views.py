@@ -11,7 +11,7 @@ from kechuang.core.errors import DomainError
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
 from kechuang.core.services import job_create
-from kechuang.core.web import form_errors_text, or_404, paginate, query_without_page, run_service
+from kechuang.core.web import form_errors_text, or_404, paginate, query_without_page, run_service, safe_next_url
 from kechuang.demands.selectors import demand_get
 from kechuang.matching import forms, index, policies, selectors, services, tasks
 from kechuang.matching.choices import RECORD_KIND_LABELS, CaseStatus
@@ -81,7 +81,7 @@ def feedback(request):
     if request.htmx:
         return render(request, "matching/_feedback.html", {"verdict": useful})
     messages.success(request, _("Thank you for the feedback."))
-    return redirect(request.POST.get("next") or "matching:cases")
+    return redirect(safe_next_url(request, "matching:cases"))
 
 
 # -- cases ---------------------------------------------------------------------------------------
