@@ -139,6 +139,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Personal API tokens expire this many days after they are made (docs/security.md).
+KECHUANG_TOKEN_LIFETIME_DAYS = int(os.environ.get("KECHUANG_TOKEN_LIFETIME_DAYS", 90))
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_LOCKOUT = timedelta(minutes=15)
 

@@ -3,6 +3,7 @@ from functools import cached_property
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.choices import (
@@ -216,13 +217,19 @@ class Invitation(models.Model):
 
 
 class AccessToken(models.Model):
-    """A personal access token for the API. Only its SHA-256 digest is stored."""
+    """A personal access token for the API. Only its SHA-256 digest is stored. It works until it
+    is revoked, until `expires_at`, and only while the user keeps the password they had when it
+    was made: `password_stamp` is the user's session hash at creation (an HMAC of the password
+    hash, as Django's sessions use), so any change of the password, by the user, a reset or an
+    administrator, retires every token."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
     name = models.CharField(_("name"), max_length=60)
     prefix = models.CharField(max_length=12, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
+    password_stamp = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -235,3 +242,20 @@ class AccessToken(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
+
+    @property
+    def outlived_password(self):
+        return not constant_time_compare(self.password_stamp, self.user.get_session_auth_hash())
+
+    @property
+    def state(self) -> str:
+        """"active", "revoked", "expired" or "password_changed" (the first that applies)."""
+        if not self.is_active:
+            return "revoked"
+        if self.is_expired:
+            return "expired"
+        return "password_changed" if self.outlived_password else "active"

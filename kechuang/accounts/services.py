@@ -333,12 +333,20 @@ def role_revoke(*, user: User, role: str, by: User) -> None:
 
 @transaction.atomic
 def token_create(*, user: User, name: str) -> tuple[AccessToken, str]:
+    """Only from a browser session: the views and the API's token operations accept no token, so
+    a stolen token cannot make itself successors."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name.")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = AccessToken.objects.create(user=user, name=name[:60], prefix=raw[:10], digest=_token_digest(raw))
-    audit_record("token.created", by=user, obj=user, changes={"name": token.name, "prefix": token.prefix})
+    now = timezone.now()
+    token = AccessToken.objects.create(
+        user=user, name=name[:60], prefix=raw[:10], digest=_token_digest(raw),
+        password_stamp=user.get_session_auth_hash(), created_at=now,
+        expires_at=now + timedelta(days=settings.KECHUANG_TOKEN_LIFETIME_DAYS),
+    )
+    audit_record("token.created", by=user, obj=user, changes={"name": token.name, "prefix": token.prefix,
+                                                             "expires_at": token.expires_at})
     return token, raw
 
 
@@ -352,10 +360,14 @@ def token_revoke(*, token: AccessToken, by: User) -> None:
 
 
 def token_authenticate(raw: str) -> User | None:
+    """The token's user, if the token is neither revoked nor expired and the user is active and
+    still has the password the token was made under."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
-    token = AccessToken.objects.select_related("user").filter(digest=_token_digest(raw), revoked_at=None).first()
-    if token is None or not token.user.is_active:
+    now = timezone.now()
+    token = AccessToken.objects.select_related("user").filter(
+        digest=_token_digest(raw), revoked_at=None, expires_at__gt=now).first()
+    if token is None or not token.user.is_active or token.outlived_password:
         return None
-    AccessToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

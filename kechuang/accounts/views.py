@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import ValidationError
@@ -319,7 +320,8 @@ def tokens(request):
         _token, new_token = services.token_create(user=request.user, name=form.cleaned_data["name"])
         form = forms.TokenForm()
     return render(request, "accounts/tokens.html",
-                  {"form": form, "new_token": new_token, "tokens": selectors.token_list(request.user)})
+                  {"form": form, "new_token": new_token, "tokens": selectors.token_list(request.user),
+                   "lifetime_days": settings.KECHUANG_TOKEN_LIFETIME_DAYS})
 
 
 @require_POST
