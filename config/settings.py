@@ -141,8 +141,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Personal API tokens expire this many days after they are made (docs/security.md).
 KECHUANG_TOKEN_LIFETIME_DAYS = int(os.environ.get("KECHUANG_TOKEN_LIFETIME_DAYS", 90))
+# Sign-in throttling (ADR 6): failures are counted per (account, client address) and per client
+# address. Past its limit a counter blocks for LOGIN_BLOCK, doubled for every further failure up
+# to LOGIN_BLOCK_MAX; a counter with no failure for LOGIN_FAILURE_MEMORY after its block ended
+# starts again. A stranger's failures never block the owner signing in from another address.
 LOGIN_FAILURE_LIMIT = 5
-LOGIN_LOCKOUT = timedelta(minutes=15)
+LOGIN_ADDRESS_FAILURE_LIMIT = 20
+LOGIN_BLOCK = timedelta(minutes=1)
+LOGIN_BLOCK_MAX = timedelta(hours=24)
+LOGIN_FAILURE_MEMORY = timedelta(hours=1)
 
 # Idle timeout: every request pushes the expiry 30 minutes ahead.
 SESSION_COOKIE_AGE = 30 * 60

@@ -45,8 +45,6 @@ class User(AbstractBaseUser):
     id_card_digest = models.CharField(max_length=64, unique=True, null=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
-    failed_logins = models.PositiveSmallIntegerField(default=0, editable=False)
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -259,3 +257,25 @@ class AccessToken(models.Model):
         if self.is_expired:
             return "expired"
         return "password_changed" if self.outlived_password else "active"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins from one client address: all of them (`account` empty) or those against
+    one account (`user:<pk>`, or `login:<digest>` for a login no account has, so that the two
+    behave alike). A counter over its limit blocks with a delay that doubles per further failure
+    (ADR 6); failures blocked do not count, and a counter quiet long enough starts again."""
+
+    address = models.CharField(max_length=45)
+    account = models.CharField(max_length=80, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(default=timezone.now)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["address", "account"], name="one_throttle_per_key")]
+
+    def __str__(self):
+        return f"{self.address} {self.account or '*'}: {self.failures}"
+
+    def is_blocked(self, now) -> bool:
+        return self.blocked_until is not None and self.blocked_until > now

@@ -5,9 +5,11 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +17,21 @@ from django.utils.translation import gettext as _
 from kechuang.accounts import policies
 from kechuang.accounts.backends import find_user_by_login
 from kechuang.accounts.choices import InvitationStatus, OrgRole, PlatformRole
-from kechuang.accounts.models import AccessToken, Invitation, Membership, Organization, RoleGrant, User
+from kechuang.accounts.models import (
+    AccessToken,
+    Invitation,
+    Membership,
+    Organization,
+    RoleGrant,
+    SignInThrottle,
+    User,
+)
 from kechuang.accounts.workflow import ORGANIZATION_WORKFLOW
 from kechuang.core.crypto import blind_index
 from kechuang.core.errors import DomainError
 from kechuang.core.files import DOCUMENTS, attachment_store
 from kechuang.core.masking import mask_email, mask_mobile
+from kechuang.core.request_context import current_ip
 from kechuang.core.services import audit_record, notify
 from kechuang.core.tasks import send_plain_email
 from kechuang.core.validators import normalize_mobile
@@ -37,37 +48,91 @@ def masked_login(login: str) -> str:
 # --- sign-in -----------------------------------------------------------------------------
 
 
+def hash_anyway(password: str) -> None:
+    """The work of checking a password, where there is none to check: unknown accounts and
+    blocked attempts take as long as a wrong password (Django's ModelBackend does the same)."""
+    make_password(password)
+
+
+def _throttle_key(login: str, user: User | None) -> str:
+    if user is not None:
+        return f"user:{user.pk}"
+    login = (login or "").strip().lower()
+    return "login:" + blind_index(login if "@" in login else normalize_mobile(login))
+
+
+def _throttles(address: str, account: str, *, create: bool = False) -> list[tuple[SignInThrottle, int]]:
+    """The address's own counter and the (account, address) one, locked, each with its limit;
+    only those that exist unless `create`."""
+    rows = []
+    for key, limit in (("", settings.LOGIN_ADDRESS_FAILURE_LIMIT), (account, settings.LOGIN_FAILURE_LIMIT)):
+        locked = SignInThrottle.objects.select_for_update()
+        row = locked.get_or_create(address=address, account=key)[0] if create else locked.filter(
+            address=address, account=key).first()
+        if row is not None:
+            rows.append((row, limit))
+    return rows
+
+
+def _count_failure(row: SignInThrottle, limit: int, now) -> bool:
+    """Counts one failure; True when it starts a block."""
+    quiet_since = max(row.last_failure_at, row.blocked_until or row.last_failure_at)
+    if now - quiet_since > settings.LOGIN_FAILURE_MEMORY:
+        row.failures = 0
+    row.failures += 1
+    row.last_failure_at = now
+    beyond = row.failures - limit
+    if beyond >= 0:
+        row.blocked_until = now + min(settings.LOGIN_BLOCK * 2 ** min(beyond, 20), settings.LOGIN_BLOCK_MAX)
+    row.save()
+    return beyond >= 0
+
+
 @transaction.atomic
 def sign_in(*, login: str, password: str) -> User | None:
-    """Checks credentials with lockout: LOGIN_FAILURE_LIMIT failures lock the account for
-    LOGIN_LOCKOUT. The caller shows one message for every failure, so it never tells whether
-    an account exists or is locked."""
+    """Checks credentials under the throttles of ADR 6: failures count per client address and per
+    (account, address), and a counter past its limit blocks that address with a growing delay.
+    Every attempt hashes the password once, whether the account exists, the attempt is blocked or
+    not, and the caller shows one message for every failure: neither the answer nor its timing
+    tells whether an account exists, the password was right, or a block applied."""
     found = find_user_by_login(login)
-    if found is None:
-        audit_record("auth.login_failed", actor_label=masked_login(login), changes={"reason": "unknown"})
-        return None
-    user = User.objects.select_for_update().get(pk=found.pk)
+    address, account = current_ip.get() or "", _throttle_key(login, found)
     now = timezone.now()
-    if user.locked_until and user.locked_until > now:
-        audit_record("auth.login_refused_locked", obj=user, actor_label=masked_login(login))
+    label = masked_login(login)
+    blocked = [row.account or "address" for row, _limit in _throttles(address, account) if row.is_blocked(now)]
+    if blocked:
+        hash_anyway(password)
+        audit_record("auth.login_throttled", obj=found, actor_label=label, changes={"blocked": blocked})
         return None
-    if not user.is_active or not user.check_password(password):
-        user.failed_logins += 1
-        changes = {"failed_logins": user.failed_logins}
-        if user.failed_logins >= settings.LOGIN_FAILURE_LIMIT:
-            user.locked_until = now + settings.LOGIN_LOCKOUT
-            user.failed_logins = 0
-            user.save(update_fields=["failed_logins", "locked_until"])
-            audit_record("auth.login_failed", obj=user, actor_label=masked_login(login), changes=changes)
-            audit_record("auth.lockout", obj=user, changes={"locked_until": user.locked_until})
-            return None
-        user.save(update_fields=["failed_logins"])
-        audit_record("auth.login_failed", obj=user, actor_label=masked_login(login), changes=changes)
-        return None
-    user.failed_logins, user.locked_until, user.last_login = 0, None, now
-    user.save(update_fields=["failed_logins", "locked_until", "last_login"])
-    audit_record("auth.login", by=user, obj=user)
-    return user
+    user = User.objects.select_for_update().get(pk=found.pk) if found is not None else None
+    if user is None:
+        hash_anyway(password)
+    elif user.check_password(password) and user.is_active:
+        SignInThrottle.objects.filter(address=address, account=account).delete()
+        user.last_login = now
+        user.save(update_fields=["last_login"])
+        audit_record("auth.login", by=user, obj=user)
+        return user
+    throttles = _throttles(address, account, create=True)
+    starts_block = [_count_failure(row, limit, now) for row, limit in throttles]
+    changes = {"address_failures": throttles[0][0].failures, "account_failures": throttles[1][0].failures}
+    audit_record("auth.login_failed", obj=user, actor_label=label,
+                 changes=changes | ({"reason": "unknown"} if user is None else {}))
+    for (row, _limit), starts in zip(throttles, starts_block, strict=True):
+        if starts:
+            audit_record("auth.lockout", obj=user, actor_label=label, changes={
+                "scope": "account" if row.account else "address", "blocked_until": row.blocked_until})
+    return None
+
+
+@transaction.atomic
+def sign_in_throttles_prune() -> int:
+    """Forgets counters that are no longer blocking and would start again anyway."""
+    cutoff = timezone.now() - settings.LOGIN_FAILURE_MEMORY
+    stale = SignInThrottle.objects.filter(last_failure_at__lt=cutoff).filter(
+        Q(blocked_until__isnull=True) | Q(blocked_until__lt=cutoff))
+    deleted, _by_model = stale.delete()
+    return deleted
 
 
 def sign_out_recorded(*, user) -> None:
