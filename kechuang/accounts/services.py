@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -161,6 +162,63 @@ def _check_unique_account(email: str, mobile: str) -> None:
         raise ValidationError(errors)
 
 
+REGISTRATION_SALT = "kechuang.accounts.registration"
+REGISTRATION_VALID_FOR = timedelta(hours=24)
+
+
+@transaction.atomic
+def registration_start(*, email: str) -> None:
+    """The first step of registering: the address gets a message, and the caller answers the same
+    whatever it says, so nobody learns from the answer whether the address has an account. A new
+    address gets the link to the registration form; the owner of an existing account is told that
+    someone tried to register with their address."""
+    email = email.strip().lower()
+    existing = User.objects.filter(email__iexact=email).exists()
+    if existing:
+        subject = _("Someone tried to register with your e-mail address")
+        body = _("Someone asked to register a new organisation on the Kechuang platform with this e-mail "
+                 "address, which already has an account. If it was you, sign in with it (or with your mobile "
+                 "number): %(link)s . If it was not you, you can ignore this message: nothing has been "
+                 "changed.") % {"link": settings.SITE_URL.rstrip("/") + reverse("accounts:login")}
+    else:
+        token = signing.dumps(email, salt=REGISTRATION_SALT)
+        link = settings.SITE_URL.rstrip("/") + reverse("accounts:register_continue", args=[token])
+        subject = _("Continue your registration on the Kechuang platform")
+        body = _("To register your organisation, open this link within 24 hours and fill in the form: "
+                 "%(link)s . If you did not ask for it, ignore this message.") % {"link": link}
+    audit_record("registration.started", actor_label=mask_email(email), changes={"existing_account": existing})
+    transaction.on_commit(lambda: send_plain_email.enqueue(email, subject, body))
+
+
+def registration_email(token: str) -> str | None:
+    """The address a registration link was sent to, while the link is valid and the address has
+    no account yet."""
+    try:
+        email = signing.loads(token, salt=REGISTRATION_SALT, max_age=REGISTRATION_VALID_FOR)
+    except signing.BadSignature:
+        return None
+    return None if User.objects.filter(email__iexact=email).exists() else email
+
+
+def _mobile_for_new_account(mobile: str, *, email: str) -> str:
+    """A mobile number that already belongs to an account is not given to a new one; the new
+    account goes on without it and the number's owner is told by e-mail. The registrant sees the
+    same outcome either way, so registering does not tell whether a number has an account."""
+    mobile = normalize_mobile(mobile)
+    owner = User.objects.filter(mobile_digest=blind_index(mobile)).first() if mobile else None
+    if owner is None:
+        return mobile
+    subject = _("Your mobile number was used in a registration")
+    body = _("A new account (%(email)s) was registered on the Kechuang platform with your mobile number "
+             "%(mobile)s. The number stays with your account and was not given to the new one. If you did "
+             "not expect this, tell the platform's operator.") % {
+        "email": mask_email(email), "mobile": mask_mobile(mobile)}
+    audit_record("registration.mobile_in_use", obj=owner, actor_label=mask_email(email))
+    recipient = owner.email
+    transaction.on_commit(lambda: send_plain_email.enqueue(recipient, subject, body))
+    return ""
+
+
 def create_user_account(*, name: str, email: str, mobile: str, password: str) -> User:
     _check_unique_account(email, mobile)
     user = User(email=email.strip().lower(), name=name.strip(), mobile=mobile)
@@ -174,12 +232,14 @@ def create_user_account(*, name: str, email: str, mobile: str, password: str) ->
 def organization_register(*, name: str, email: str, mobile: str, password: str, organization: dict,
                           licence=None, by=None) -> User:
     """The first user registers the organisation and becomes its admin; the bureau verifies it.
-    `by` is a signed-in user without an organisation; otherwise a new account is created."""
+    `by` is a signed-in user without an organisation; otherwise a new account is created for
+    `email`, which must come from a registration link (`registration_email`)."""
     if by is not None and by.is_authenticated:
         if not policies.can_register_organization(by):
             raise DomainError(_("You already belong to an organisation."))
         user = by
     else:
+        mobile = _mobile_for_new_account(mobile, email=email)
         user = create_user_account(name=name, email=email, mobile=mobile, password=password)
     if Organization.objects.filter(uscc=organization["uscc"].strip().upper()).exists():
         raise ValidationError(
@@ -313,6 +373,7 @@ def invitation_accept(*, raw_token: str, user: User | None = None, name: str = "
         raise DomainError(_("This invitation is invalid, used or expired."))
     invitation = Invitation.objects.select_for_update().get(pk=found.pk)
     if user is None:
+        mobile = _mobile_for_new_account(mobile, email=invitation.email)
         user = create_user_account(name=name, email=invitation.email, mobile=mobile, password=password)
     elif user.organization is not None:
         raise DomainError(_("You already belong to an organisation."))
