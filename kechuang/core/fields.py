@@ -166,10 +166,12 @@ class BoundedMixin:
         return low, self.high
 
     def formfield(self, **kwargs):
-        from kechuang.core.forms import BoundedDecimalFormField, bounded_form_field
+        from kechuang.core.forms import BoundedDecimalFormField, BoundedIntegerFormField, bounded_form_field
 
         if isinstance(self, models.DecimalField):
             kwargs.setdefault("form_class", BoundedDecimalFormField)
+        elif isinstance(self, models.IntegerField):
+            kwargs.setdefault("form_class", BoundedIntegerFormField)
         return bounded_form_field(self, super().formfield(**kwargs))
 
 

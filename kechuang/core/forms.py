@@ -23,6 +23,16 @@ class BoundedDecimalFormField(forms.DecimalField):
         forms.Field.validate(self, value)
 
 
+class BoundedIntegerFormField(forms.IntegerField):
+    """A whole number typed into a form, read like an import cell or an API number."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.run_validators(parse_number(value))  # the range first: 1E+999999999 has no integer to compute
+        return int(parse_number(value, whole=True))
+
+
 def bounded_form_field(model_field, form_field):
     """The form field of a bounded model field (core.fields): its one range validator instead of
     Django's digit and min/max checks, and the bounds as min/max for the browser."""

@@ -7,7 +7,7 @@ from decimal import Decimal
 from ninja import Router, Schema
 
 from kechuang.accounts.authentication import OPTIONAL
-from kechuang.core.schemas import AwareDateTime, ReasonIn, field_type
+from kechuang.core.schemas import ReasonIn, field_type
 from kechuang.instruments import selectors, services
 from kechuang.instruments.models import Booking, ServiceOrder
 from kechuang.vouchers.selectors import voucher_get
@@ -30,8 +30,8 @@ class InstrumentOut(Schema):
 
 
 class BookingIn(Schema):
-    starts_at: AwareDateTime
-    ends_at: AwareDateTime
+    starts_at: field_type(Booking, "starts_at")
+    ends_at: field_type(Booking, "ends_at")
     purpose: str
     voucher_id: int | None = None
 

@@ -11,10 +11,10 @@ from ninja import Router, Schema
 from kechuang.accounts.authentication import OPTIONAL
 from kechuang.accounts.models import User
 from kechuang.achievements.selectors import achievement_get
-from kechuang.core.schemas import AwareDateTime, ReasonIn, field_type
+from kechuang.core.schemas import ReasonIn, field_type
 from kechuang.demands.selectors import demand_get
 from kechuang.matching import policies, selectors, services
-from kechuang.matching.models import Matchmaking
+from kechuang.matching.models import Matchmaking, MatchmakingEvent
 
 router = Router(tags=["matching"])
 
@@ -79,7 +79,7 @@ class IntentIn(Schema):
 
 class NoteIn(Schema):
     text: str
-    meeting_at: AwareDateTime | None = None
+    meeting_at: field_type(MatchmakingEvent, "meeting_at") | None = None
     location: str = ""
 
 
