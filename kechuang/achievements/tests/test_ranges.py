@@ -130,7 +130,8 @@ def funded_sheet(rows):
     from openpyxl import Workbook
 
     workbook = Workbook()
-    workbook.active.append(["项目编号", "项目名称", "承担单位统一社会信用代码", "立项年度", "资助金额（万元）", "验收日期"])
+    workbook.active.append(["项目编号", "项目名称", "承担单位统一社会信用代码", "立项年度", "资助金额（万元）",
+                            "验收日期"])
     for row in rows:
         workbook.active.append(row)
     import io
@@ -149,8 +150,9 @@ def test_funded_projects_keep_their_years_amounts_and_dates_in_range(world):
             ["P-5", "项目五", uscc, 2025.5, 10, None]]
     result = import_funded_projects(uploaded=funded_sheet(rows), by=world.users.bureau_officer, dry_run=False)
     assert sorted((e.row, e.column, e.message) for e in result.errors) == [
-        (2, "立项年度", "请输入不小于 1990 的数值。"), (3, "立项年度", "数值过大。"), (4, "资助金额（万元）", NOT_FINITE),
-        (5, "资助金额（万元）", TOO_HIGH), (5, "验收日期", "日期不能早于 1950-01-01。"), (6, "立项年度", "请输入整数。")]
+        (2, "立项年度", "请输入不小于 1990 的数值。"), (3, "立项年度", "数值过大。"),
+        (4, "资助金额（万元）", NOT_FINITE), (5, "资助金额（万元）", TOO_HIGH),
+        (5, "验收日期", "日期不能早于 1950-01-01。"), (6, "立项年度", "请输入整数。")]
     assert not FundedProject.objects.exists()
     good = [["P-1", "项目一", uscc, 1990, 1000000, "2100-12-31"], ["P-2", "项目二", uscc, 2100, 0, None]]
     assert import_funded_projects(uploaded=funded_sheet(good), by=world.users.bureau_officer,

@@ -129,8 +129,9 @@ def test_the_database_refuses_what_the_validator_refuses(world):
 def test_a_form_field_reads_like_the_import_and_shows_the_bounds():
     field = model_form_field(Voucher, "requested_amount")
     assert (field.widget.attrs["min"], field.widget.attrs["max"]) == ("0.01", "10000000000")
-    for text, message in (("NaN", "请输入有限的数值：NaN、Infinity 不是有效数字。"), ("0.001", "最多保留 2 位小数。"),
-                          ("0", "请输入大于 0 元 的数值。"), ("1E+999999999", "请输入不超过 10,000,000,000 元 的数值。")):
+    for text, message in (("NaN", "请输入有限的数值：NaN、Infinity 不是有效数字。"),
+                          ("0.001", "最多保留 2 位小数。"), ("0", "请输入大于 0 元 的数值。"),
+                          ("1E+999999999", "请输入不超过 10,000,000,000 元 的数值。")):
         with pytest.raises(ValidationError) as error:
             field.clean(text)
         assert error.value.messages == [message]
@@ -168,8 +169,8 @@ def test_an_api_type_takes_the_bounds_and_publishes_them():
 
 
 @pytest.mark.parametrize(("cell", "message"), [
-    ("NaN", "请输入有限的数值：NaN、Infinity 不是有效数字。"), (float("nan"), "请输入有限的数值：NaN、Infinity 不是有效数字。"),
-    ("abc", "请输入数字，例如 12.5。")])
+    ("NaN", "请输入有限的数值：NaN、Infinity 不是有效数字。"),
+    (float("nan"), "请输入有限的数值：NaN、Infinity 不是有效数字。"), ("abc", "请输入数字，例如 12.5。")])
 def test_an_import_cell_that_is_no_number(cell, message):
     with pytest.raises(ValidationError) as error:
         Column("price", "转化价格（万元）", kind="decimal").parse(cell, None)

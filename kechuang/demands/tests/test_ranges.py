@@ -17,17 +17,20 @@ from kechuang.demands.tests.factories import make_demand
 
 NOT_FINITE = "请输入有限的数值：NaN、Infinity 不是有效数字。"
 TOO_HIGH = "请输入不超过 1,000,000 万元 的数值。"
-BAD_BUDGETS = [("NaN", NOT_FINITE), ("sNaN", NOT_FINITE), ("-Infinity", NOT_FINITE), ("1E+999999999", TOO_HIGH),
-               ("1e30", TOO_HIGH), ("-0.01", "请输入不小于 0 万元 的数值。"), ("12.345", "最多保留 2 位小数。")]
-HEADERS = ["需求名称", "公开摘要", "需求企业统一社会信用代码", "预算下限（万元）", "预算上限（万元）", "截止日期", "联系电话"]
+BAD_BUDGETS = [("NaN", NOT_FINITE), ("sNaN", NOT_FINITE), ("-Infinity", NOT_FINITE),
+               ("1E+999999999", TOO_HIGH), ("1e30", TOO_HIGH), ("-0.01", "请输入不小于 0 万元 的数值。"),
+               ("12.345", "最多保留 2 位小数。")]
+HEADERS = ["需求名称", "公开摘要", "需求企业统一社会信用代码", "预算下限（万元）", "预算上限（万元）", "截止日期",
+           "联系电话"]
 
 
 def sheet(world, *rows):
     workbook = Workbook()
     workbook.active.append(HEADERS)
     for overrides in rows:
-        row = {"需求名称": "废水脱氮", "公开摘要": "需要低成本脱氮工艺", "需求企业统一社会信用代码": world.orgs.enterprise.uscc,
-               "预算下限（万元）": 10, "预算上限（万元）": 50, "截止日期": None, "联系电话": "13612345678"} | overrides
+        row = {"需求名称": "废水脱氮", "公开摘要": "需要低成本脱氮工艺",
+               "需求企业统一社会信用代码": world.orgs.enterprise.uscc, "预算下限（万元）": 10, "预算上限（万元）": 50,
+               "截止日期": None, "联系电话": "13612345678"} | overrides
         workbook.active.append([row[header] for header in HEADERS])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -64,7 +67,8 @@ def test_an_upside_down_budget_is_one_rule_everywhere(world, client_for):
                                             content_type="application/json")
     assert response.status_code == 422
     assert response.json()["detail"] == {"budget_max": ["预算上限低于预算下限。"]}
-    result = import_demands(uploaded=sheet(world, {"预算下限（万元）": 60}), by=world.users.bureau_officer, dry_run=True)
+    result = import_demands(uploaded=sheet(world, {"预算下限（万元）": 60}), by=world.users.bureau_officer,
+                            dry_run=True)
     assert [(e.column, e.message) for e in result.errors] == [("预算上限（万元）", "预算上限低于预算下限。")]
 
 
