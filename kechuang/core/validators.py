@@ -113,10 +113,7 @@ NOT_WHOLE = _("Enter a whole number.")
 def format_limit(value, unit="") -> str:
     """A bound as the messages show it: separators from five digits on (so that a year stays
     2100) and the unit (1,000,000 万元)."""
-    if isinstance(value, date):
-        text = value.isoformat()
-    else:
-        text = format(value, "," if abs(value) >= 10000 else "")
+    text = value.isoformat() if isinstance(value, date) else format(value, "," if abs(value) >= 10000 else "")
     return f"{text} {unit}" if unit else text
 
 
