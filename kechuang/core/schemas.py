@@ -10,7 +10,7 @@ from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from kechuang.core.validators import parse_number, validate_aware
+from kechuang.core.validators import RangeValidator, parse_number, validate_aware
 
 
 def _refusal(error: ValidationError) -> PydanticCustomError:
@@ -56,6 +56,19 @@ def field_type(model, name: str):
     if isinstance(field, models.DateTimeField):
         return Annotated[AwareDateTime, AfterValidator(_checked(check))]
     return Annotated[date, AfterValidator(_checked(check))]
+
+
+def whole_number_type(low: int, high: int):
+    """An API whole number that belongs to no model column (a review score in a JSON object):
+    the same parsing, range and messages as a bounded field's."""
+    within = RangeValidator(low=low, high=high)
+
+    def check(value):
+        number = parse_number(value)
+        within(number)
+        return int(parse_number(number, whole=True))
+
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_checked(check))]
 
 
 AwareDateTime = Annotated[datetime, AfterValidator(_checked(lambda value: validate_aware(value) or value))]

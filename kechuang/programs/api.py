@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Router, Schema
 
 from kechuang.accounts.authentication import OPTIONAL
-from kechuang.core.schemas import ReasonIn, field_type
+from kechuang.core.schemas import ReasonIn, field_type, whole_number_type
 from kechuang.programs import selectors, services
 from kechuang.programs.models import Application
 
@@ -61,7 +61,7 @@ class AssignmentOut(Schema):
 
 
 class ReviewIn(Schema):
-    scores: dict[str, int]
+    scores: dict[str, whole_number_type(0, 100)]
     comment: str
 
 
