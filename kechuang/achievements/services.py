@@ -89,8 +89,9 @@ def clean_achievement(achievement: Achievement, completers: list[tuple[str, str]
             achievement.contact_phone = normalize_mobile(achievement.contact_phone)
         except ValidationError as error:
             errors["contact_phone"] = error.messages
-    for field, messages in model_errors(
-            achievement, exclude=["owner", "created_by", "search_vector", "funded_project"]).items():
+    # The model's CHECK besides the ranges (a funded record names its project) is the rule above.
+    for field, messages in model_errors(achievement, exclude=["owner", "created_by", "search_vector",
+                                                              "funded_project"], constraints=False).items():
         errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
