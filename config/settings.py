@@ -197,6 +197,11 @@ UPLOAD_MAX_ZIP_ENTRIES = int(os.environ.get("KECHUANG_UPLOAD_MAX_ZIP_ENTRIES", 2
 # review.
 KECHUANG_PURCHASE_REVIEW_THRESHOLD = os.environ.get("KECHUANG_PURCHASE_REVIEW_THRESHOLD", "200")
 
+# Instrument bookings: the longest slot one booking may hold, and how far ahead it may start, in
+# days, so that no booking blocks an instrument for everyone.
+KECHUANG_BOOKING_MAX_DAYS = int(os.environ.get("KECHUANG_BOOKING_MAX_DAYS", 14))
+KECHUANG_BOOKING_MAX_AHEAD_DAYS = int(os.environ.get("KECHUANG_BOOKING_MAX_AHEAD_DAYS", 180))
+
 # Matching (docs/matching.md): where the embedded index lives, which backend holds it, which
 # bundled encoder makes its vectors ("use", or "e5" with the e5 extra), and an optional local
 # sentence-transformers folder to use instead.

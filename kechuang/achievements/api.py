@@ -1,7 +1,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -10,9 +10,10 @@ from kechuang.accounts.authentication import OPTIONAL
 from kechuang.achievements import policies, selectors, services
 from kechuang.achievements.choices import AchievementForm, TransferMode
 from kechuang.achievements.importers import import_achievements
+from kechuang.achievements.models import Achievement
 from kechuang.core.models import IndustryChain, IndustryClass, ReadinessLevel, TechField
 from kechuang.core.reference import reference_by_code
-from kechuang.core.schemas import ImportOut, ReasonIn, import_out
+from kechuang.core.schemas import ImportOut, ReasonIn, field_type, import_out
 
 router = Router(tags=["achievements"])
 
@@ -52,7 +53,7 @@ class AchievementIn(Schema):
     readiness: int | None = None
     patent_numbers: list[str] = []
     transfer_modes: list[TransferMode] = []
-    price: Decimal | None = None
+    price: field_type(Achievement, "price") | None = None
     price_negotiable: bool = True
     contact_name: str = ""
     contact_phone: str = ""
@@ -107,6 +108,8 @@ def achievement_search(request, query: str = "", tech_field: str = "", industry:
                                     price_min=price_min, price_max=price_max, published=published, sort=sort,
                                     page=str(page))
     result = selectors.achievement_search(request.user, params)
+    if params.ignored:  # a page leaves such a filter out with a warning; an API client is told
+        raise ValidationError(params.ignored)
     return {"count": result.page.paginator.count, "page": result.page.number,
             "pages": result.page.paginator.num_pages, "facets": result.facets,
             "items": [achievement_out(request.user, item) for item in result.page]}

@@ -7,11 +7,12 @@ from datetime import datetime, time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kechuang.achievements.choices import AchievementForm, AchievementSource, TransferMode
-from kechuang.achievements.models import Achievement, FundedProject
-from kechuang.achievements.services import achievements_bulk_create
+from kechuang.achievements.models import Achievement, FacetKeys, FundedProject
+from kechuang.achievements.services import achievements_bulk_create, clean_achievement
 from kechuang.core.models import IndustryChain, IndustryClass, ReadinessLevel, TechField
 
 DATA_DIR = Path(settings.BASE_DIR).parent / "shared" / "data"
@@ -138,9 +139,18 @@ def seed(organizations: dict, log=print, *, chinaxiv_limit: int | None = None) -
                for row in read_jsonl("techmarket_achievements.jsonl") if row["id"] not in existing]
     records += [(chinaxiv_achievement(row, pick(universities, row["id"]), lookup), [])
                 for row in read_jsonl("chinaxiv_docs.jsonl", chinaxiv_limit) if row["id"] not in existing]
-    created = achievements_bulk_create(by=None, records=records, source_label="demo") if records else 0
+    keys, valid = FacetKeys(), []
+    for achievement, completers in records:
+        try:
+            clean_achievement(achievement, completers, keys=keys)
+        except ValidationError:
+            continue
+        valid.append((achievement, completers))
+    created = achievements_bulk_create(by=None, records=valid, source_label="demo") if valid else 0
     _seed_funded_projects(organizations)
+    skipped = len(records) - len(valid)
     log(f"demo achievements: {created} new, {len(existing)} already loaded"
+        + (f", {skipped} left out (they break a rule of clean_achievement)" if skipped else "")
         + ("" if DATA_DIR.exists() else f" ({DATA_DIR} not found: no real records loaded)"))
     return created
 

@@ -1,7 +1,5 @@
 """The achievements sheet: its template, import and export (see core.importing)."""
 
-from dataclasses import dataclass, field
-
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -10,17 +8,14 @@ from kechuang.accounts.models import Organization
 from kechuang.accounts.selectors import sheet_owner
 from kechuang.achievements.choices import AchievementForm, AchievementSource, AchievementStatus, TransferMode
 from kechuang.achievements.models import Achievement, Completer, FacetKeys, FundedProject
-from kechuang.achievements.services import achievements_bulk_create, funded_projects_create
-from kechuang.core.importing import (
-    Column,
-    ImportSpec,
-    RowError,
-    bool_options,
-    option_lookup,
-    read_sheet,
+from kechuang.achievements.services import (
+    achievements_bulk_create,
+    clean_achievement,
+    clean_funded_project,
+    funded_projects_create,
 )
+from kechuang.core.importing import Column, ImportResult, ImportSpec, bool_options, import_rows
 from kechuang.core.models import IndustryChain, IndustryClass, ReadinessLevel, TechField
-from kechuang.core.validators import normalize_patent_number, validate_patent_number
 
 
 def _tech_fields():
@@ -55,21 +50,9 @@ def achievement_spec() -> ImportSpec:
         Column("price_negotiable", "价格面议", kind="bool", options=bool_options, note="是 或 否；不填视为面议"),
         Column("funded_project", "资助项目编号", max_length=40, note="财政资助项目成果填写项目编号"),
         Column("contact_name", "联系人", max_length=60),
-        Column("contact_phone", "联系电话", kind="mobile", note="11位手机号"),
+        Column("contact_phone", "联系电话", max_length=20, note="11位手机号"),
         Column("completers", "完成人", note="按排名，以、分隔；角色写在冒号后，如 张三:负责人、李四", width=30),
     ])
-
-
-@dataclass
-class ImportResult:
-    rows: int = 0
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    preview: list[dict] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def _completers(text) -> list[tuple[str, str]]:
@@ -82,67 +65,53 @@ def _completers(text) -> list[tuple[str, str]]:
 
 
 def import_achievements(*, uploaded, by, dry_run: bool, progress=None) -> ImportResult:
-    """Validates every row; writes all rows in one transaction, or nothing when any row is wrong
-    or on a dry run. A member of an organisation imports its own records, which go to review;
-    the bureau or a system import (by=None) names each row's owner by its credit code and
-    publishes them."""
-    spec = achievement_spec()
+    """Checks every row with `clean_achievement`, the rules of the edit form and the API; writes
+    all rows in one transaction, or nothing when any row is wrong or on a dry run. A member of an
+    organisation imports its own records, which go to review; the bureau or a system import
+    (by=None) names each row's owner by its credit code and publishes them."""
     trusted = by is None or by.is_bureau_staff
     status = AchievementStatus.PUBLISHED if trusted else AchievementStatus.SUBMITTED
-    lookups = {column.key: option_lookup(column) for column in spec.columns}
-    parsed = read_sheet(uploaded, spec, lookups=lookups, progress=progress)
-    result = ImportResult(rows=len(parsed.rows), errors=list(parsed.errors))
     member_org = None if trusted else by.organization
     owners = {org.uscc: org for org in Organization.objects.filter(status="verified").select_related("district")}
     projects = {project.reference: project for project in FundedProject.objects.all()}
     keys = FacetKeys()
-    headers = {column.key: column.header for column in spec.columns}
-    records = []
-    for row_number, values in parsed.rows:
-        def error(key, message, row_number=row_number):
-            result.errors.append(RowError(row_number, headers[key], message))
 
+    def build(values):
+        errors = {}
         owner, problem = sheet_owner(
             values["owner_uscc"], owners=owners, member_organization=member_org,
             unknown=_("No verified organisation has this credit code."),
             foreign=_("You can only import the achievements of your own organisation."))
         if problem:
-            error("owner_uscc", problem)
-        patents = []
-        for number in _split(values["patent_numbers"]):
-            try:
-                validate_patent_number(number)
-                patents.append(normalize_patent_number(number))
-            except ValidationError as problem:
-                error("patent_numbers", " ".join(problem.messages))
-        project = None
-        if values["funded_project"]:
-            project = projects.get(values["funded_project"])
-            if project is None or (owner is not None and project.organization_id != owner.pk):
-                error("funded_project", _("No funded project of this organisation has this reference."))
+            errors["owner"] = [problem]
+        project = projects.get(values["funded_project"]) if values["funded_project"] else None
+        if values["funded_project"] and project is None:
+            errors["funded_project"] = [_("No funded project of this organisation has this reference.")]
         negotiable = values["price_negotiable"] if values["price_negotiable"] is not None else values["price"] is None
-        if not negotiable and values["price"] is None:
-            error("price", _("Give an asking price or mark the price as negotiable."))
-        if result.errors:
-            continue  # keep checking the other rows, but build nothing more
         achievement = Achievement(
-            name=values["name"], summary=values["summary"], description=values["description"] or "",
+            name=values["name"] or "", summary=values["summary"] or "", description=values["description"] or "",
             keywords=values["keywords"] or "", owner=owner, form=values["form"], tech_field=values["tech_field"],
             industry=values["industry"], chain=values["chain"], readiness=values["readiness"],
-            patent_numbers="\n".join(patents), transfer_modes=values["transfer_modes"], price=values["price"],
-            price_negotiable=negotiable, source=AchievementSource.FUNDED if project else AchievementSource.IMPORT,
-            funded_project=project, contact_name=values["contact_name"] or "",
-            contact_phone=values["contact_phone"] or "",
+            patent_numbers="\n".join(_split(values["patent_numbers"])), transfer_modes=values["transfer_modes"],
+            price=values["price"], price_negotiable=negotiable,
+            source=AchievementSource.FUNDED if project else AchievementSource.IMPORT, funded_project=project,
+            contact_name=values["contact_name"] or "", contact_phone=values["contact_phone"] or "",
         )
-        achievement.set_facet_keys(keys)
-        records.append((achievement, _completers(values["completers"])))
-    result.preview = [{"row": number, "name": values["name"], "form": values["form"]}
-                      for number, values in parsed.rows[:20]]
-    if result.errors or dry_run:
-        return result
-    result.created = achievements_bulk_create(by=by, records=records, source_label="xlsx", status=status,
-                                              progress=progress)
-    return result
+        completers = _completers(values["completers"])
+        try:
+            clean_achievement(achievement, completers, keys=keys)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+        return achievement, completers
+
+    return import_rows(
+        achievement_spec(), uploaded, build=build, dry_run=dry_run, progress=progress, columns={"owner": "owner_uscc"},
+        preview=lambda values: {"name": values["name"], "form": values["form"]},
+        write=lambda records, progress: achievements_bulk_create(by=by, records=records, source_label="xlsx",
+                                                                 status=status, progress=progress))
 
 
 def _split(text) -> list[str]:
@@ -186,7 +155,7 @@ def funded_project_spec() -> ImportSpec:
         Column("title", "项目名称", required=True, max_length=200, width=30),
         Column("owner_uscc", "承担单位统一社会信用代码", required=True, max_length=18, width=22),
         Column("programme", "计划类别", max_length=100),
-        Column("year", "立项年度", required=True, kind="decimal"),
+        Column("year", "立项年度", required=True, kind="integer"),
         Column("amount", "资助金额（万元）", kind="decimal"),
         Column("accepted_on", "验收日期", kind="date"),
     ])
@@ -194,37 +163,34 @@ def funded_project_spec() -> ImportSpec:
 
 def import_funded_projects(*, uploaded, by, dry_run: bool, progress=None) -> ImportResult:
     """The bureau's list of funded projects whose results must be registered (成果登记汇交).
-    A reference already loaded is refused, so a file is never imported twice."""
-    spec = funded_project_spec()
-    parsed = read_sheet(uploaded, spec, lookups={}, progress=progress)
-    result = ImportResult(rows=len(parsed.rows), errors=list(parsed.errors))
+    A reference already loaded, or twice in the sheet, is refused, so a file is never imported
+    twice."""
     owners = dict(Organization.objects.filter(status="verified").values_list("uscc", "pk"))
-    known = set(FundedProject.objects.values_list("reference", flat=True))
-    headers = {column.key: column.header for column in spec.columns}
-    projects, seen = [], set()
-    for row_number, values in parsed.rows:
-        def error(key, message, row_number=row_number):
-            result.errors.append(RowError(row_number, headers[key], message))
+    seen = set()
 
-        reference = values["reference"]
-        if reference in known or reference in seen:
-            error("reference", _("This project reference is already loaded."))
-        seen.add(reference)
+    def build(values):
+        errors = {}
         owner_id = owners.get((values["owner_uscc"] or "").upper())
         if owner_id is None:
-            error("owner_uscc", _("No verified organisation has this credit code."))
-        year = values["year"]
-        if year is not None and not (1990 <= year <= 2100 and year == int(year)):
-            error("year", _("Enter a year such as 2025."))
-        if not result.errors:
-            projects.append(FundedProject(reference=reference, title=values["title"], organization_id=owner_id,
-                                          programme=values["programme"] or "", year=int(year),
-                                          amount=values["amount"], accepted_on=values["accepted_on"]))
-    result.preview = [{"row": number, "name": values["title"]} for number, values in parsed.rows[:20]]
-    if result.errors or dry_run:
-        return result
-    result.created = funded_projects_create(by=by, projects=projects)
-    return result
+            errors["organization"] = [_("No verified organisation has this credit code.")]
+        if values["reference"] in seen:
+            errors["reference"] = [_("This project reference is already loaded.")]
+        seen.add(values["reference"])
+        project = FundedProject(reference=values["reference"] or "", title=values["title"] or "",
+                                organization_id=owner_id, programme=values["programme"] or "", year=values["year"],
+                                amount=values["amount"], accepted_on=values["accepted_on"])
+        try:
+            clean_funded_project(project)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, messages)
+        if errors:
+            raise ValidationError(errors)
+        return project
+
+    return import_rows(funded_project_spec(), uploaded, build=build, dry_run=dry_run, progress=progress,
+                       columns={"organization": "owner_uscc"}, preview=lambda values: {"name": values["title"]},
+                       write=lambda projects, progress: funded_projects_create(by=by, projects=projects))
 
 
 def export_funded_projects():

@@ -1,13 +1,19 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.models import Organization
 from kechuang.achievements.choices import AchievementForm, AchievementSource, AchievementStatus, TransferMode
-from kechuang.core.fields import ChoiceSetField
+from kechuang.core.fields import (
+    WAN_YUAN,
+    WAN_YUAN_CEILING,
+    BoundedDateField,
+    ChoiceSetField,
+    MoneyField,
+    YearField,
+)
 from kechuang.core.models import (
     EncryptedTextField,
     IndustryChain,
@@ -28,9 +34,9 @@ class FundedProject(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="funded_projects",
                                      verbose_name=_("organisation"))
     programme = models.CharField(_("programme"), max_length=100, blank=True)
-    year = models.PositiveSmallIntegerField(_("year"))
-    amount = models.DecimalField(_("funding (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    year = YearField(_("year"))
+    amount = MoneyField(_("funding (10,000 yuan)"), unit=WAN_YUAN, high=WAN_YUAN_CEILING, null=True, blank=True)
+    accepted_on = BoundedDateField(_("accepted on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "reference"]
@@ -60,8 +66,8 @@ class Achievement(LibraryRecordMixin, models.Model):
     form = models.CharField(_("form"), max_length=20, choices=AchievementForm.choices, default=AchievementForm.OTHER)
     patent_numbers = models.TextField(_("patent numbers"), blank=True, help_text=_("One per line."))
     transfer_modes = ChoiceSetField(_("transfer modes"), choices_class=TransferMode)
-    price = models.DecimalField(_("asking price (10,000 yuan)"), max_digits=12, decimal_places=2, null=True,
-                                blank=True, validators=[MinValueValidator(0)])
+    price = MoneyField(_("asking price (10,000 yuan)"), unit=WAN_YUAN, high=WAN_YUAN_CEILING, null=True,
+                       blank=True)
     price_negotiable = models.BooleanField(_("price negotiable"), default=True)
     source = models.CharField(_("source"), max_length=10, choices=AchievementSource.choices,
                               default=AchievementSource.SELF)
@@ -92,8 +98,6 @@ class Achievement(LibraryRecordMixin, models.Model):
         indexes = [models.Index(fields=["status", "published_at"]), models.Index(fields=["status", "facet_field"]),
                    models.Index(fields=["status", "facet_section"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(price__isnull=True) | models.Q(price__gte=0),
-                                   name="achievement_price_not_negative"),
             models.CheckConstraint(
                 condition=~models.Q(source="funded") | models.Q(funded_project__isnull=False),
                 name="funded_achievement_names_its_project",

@@ -25,12 +25,12 @@ from kechuang.core.search import (
     all_matches,
     count_facets,
     filter_reference_facets,
-    parse_decimal,
     query_words,
     search_page,
 )
 
 PAGE_SIZE = 20
+READINESS_LEVELS = tuple(str(level) for level in range(1, 10))
 DATE_RANGES = {"30d": (_("Last 30 days"), 30), "1y": (_("Last year"), 365), "3y": (_("Last 3 years"), 3 * 365)}
 
 
@@ -56,13 +56,14 @@ def apply_filters(queryset, params: SearchParams):
     queryset = filter_reference_facets(queryset, params)
     if params.district:
         queryset = queryset.filter(facet_district=params.district)
-    if params.readiness.isdigit():
+    if params.readiness in READINESS_LEVELS:
         queryset = queryset.filter(facet_trl=int(params.readiness))
     if params.form in AchievementForm.values:
         queryset = queryset.filter(form=params.form)
     if params.transfer_mode in TransferMode.values:
         queryset = queryset.filter(**contains_choice("transfer_modes", params.transfer_mode))
-    price_min, price_max = parse_decimal(params.price_min), parse_decimal(params.price_max)
+    price = Achievement._meta.get_field("price")
+    price_min, price_max = params.number("price_min", price), params.number("price_max", price)
     if price_min is not None:
         queryset = queryset.filter(price__gte=price_min, price_negotiable=False)
     if price_max is not None:
@@ -106,7 +107,8 @@ def achievement_search(user, params: SearchParams, *, with_facets: bool = True,
                         page_size=page_size, related=("owner", "tech_field", "readiness"),
                         extra_columns=FACET_COLUMNS if with_facets else ())
     facets = _facets(count_facets(filtered, found.matched, FACET_COLUMNS)) if with_facets else {}
-    return LibrarySearchResult(page=found.page, words=found.words, facets=facets, truncated=found.truncated)
+    return LibrarySearchResult(page=found.page, words=found.words, facets=facets, truncated=found.truncated,
+                               ignored=list(params.ignored.values()))
 
 
 def achievement_matches(user, params: SearchParams):

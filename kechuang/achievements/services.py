@@ -24,7 +24,15 @@ from kechuang.core.bulk import insert_objects
 from kechuang.core.files import DOCUMENTS, attachment_store
 from kechuang.core.search import index_text
 from kechuang.core.services import audit_record, notify
-from kechuang.core.validators import normalize_patent_number, validate_patent_number
+from kechuang.core.validators import (
+    mark_clean,
+    model_errors,
+    normalize_mobile,
+    normalize_patent_number,
+    require_clean,
+    validate_mobile,
+    validate_patent_number,
+)
 
 EDITABLE_FIELDS = (
     "name", "summary", "description", "keywords", "tech_field", "industry", "chain", "readiness", "form",
@@ -52,7 +60,11 @@ def reindex(achievements: list[Achievement]) -> None:
         ACHIEVEMENT_INDEX.store([(achievement.pk, achievement.search_tokens) for achievement in published])
 
 
-def clean_achievement(achievement: Achievement, completers: list[tuple[str, str]]) -> None:
+def clean_achievement(achievement: Achievement, completers: list[tuple[str, str]], *,
+                      keys: FacetKeys | None = None) -> None:
+    """The rules of an achievement record, for every way in: the edit form, the API and the sheet
+    import (which passes its batch's FacetKeys). Raises ValidationError by field; on success the
+    record is normalised, has its facet keys and may go to `achievements_bulk_create`."""
     errors = {}
     numbers = []
     for line in achievement.patent_number_list:
@@ -65,20 +77,26 @@ def clean_achievement(achievement: Achievement, completers: list[tuple[str, str]
     if achievement.source == AchievementSource.FUNDED:
         if achievement.funded_project is None:
             errors["funded_project"] = [_("Name the funded project whose result this is.")]
-        elif achievement.funded_project.organization_id != achievement.owner_id:
+        elif achievement.owner_id and achievement.funded_project.organization_id != achievement.owner_id:
             errors["funded_project"] = [_("The funded project belongs to another organisation.")]
     if not achievement.price_negotiable and achievement.price is None:
         errors["price"] = [_("Give an asking price or mark the price as negotiable.")]
     if any(not name.strip() for name, _role in completers):
         errors["completers"] = [_("Every completer needs a name.")]
-    try:
-        achievement.full_clean(exclude=["owner", "created_by", "search_vector", "funded_project"])
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+    if achievement.contact_phone:
+        try:
+            validate_mobile(achievement.contact_phone)
+            achievement.contact_phone = normalize_mobile(achievement.contact_phone)
+        except ValidationError as error:
+            errors["contact_phone"] = error.messages
+    # The model's CHECK besides the ranges (a funded record names its project) is the rule above.
+    for field, messages in model_errors(achievement, exclude=["owner", "created_by", "search_vector",
+                                                              "funded_project"], constraints=False).items():
+        errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    achievement.set_facet_keys()
+    achievement.set_facet_keys(keys)
+    mark_clean(achievement, EDITABLE_FIELDS)
 
 
 def _set_completers(achievement, completers):
@@ -252,9 +270,10 @@ BULK_BATCH = 1000
 @transaction.atomic
 def achievements_bulk_create(*, by, records: list[tuple[Achievement, list[tuple[str, str]]]], source_label: str,
                              status: str = Status.PUBLISHED, progress=None) -> int:
-    """Creates many already-validated records at once (imports and demo data) with one audit
-    event for the whole batch; published ones are indexed. `records` pairs an unsaved
-    Achievement (owner set) with its completers."""
+    """Creates many records at once (imports and demo data) with one audit event for the whole
+    batch; published ones are indexed. `records` pairs an unsaved Achievement (owner set) that
+    passed `clean_achievement` with its completers."""
+    require_clean([achievement for achievement, _completers in records], EDITABLE_FIELDS, clean_achievement)
     now = timezone.now()
     created = 0
     keys = FacetKeys()
@@ -288,9 +307,22 @@ def achievements_bulk_create(*, by, records: list[tuple[Achievement, list[tuple[
     return created
 
 
+FUNDED_PROJECT_FIELDS = ("reference", "title", "organization", "programme", "year", "amount", "accepted_on")
+
+
+def clean_funded_project(project: FundedProject) -> None:
+    """The rules of a funded project: its year, amount and acceptance date within their ranges
+    and a reference not loaded before."""
+    errors = model_errors(project)
+    if errors:
+        raise ValidationError(errors)
+    mark_clean(project, FUNDED_PROJECT_FIELDS)
+
+
 @transaction.atomic
 def funded_projects_create(*, by, projects: list[FundedProject]) -> int:
-    """The bureau loads funded projects (validated by the importer) in one transaction."""
+    """The bureau loads funded projects (each passed `clean_funded_project`) in one transaction."""
+    require_clean(projects, FUNDED_PROJECT_FIELDS, clean_funded_project)
     FundedProject.objects.bulk_create(projects)
     audit_record("funded_project.imported", by=by, changes={"count": len(projects),
                                                              "references": [p.reference for p in projects[:50]]})

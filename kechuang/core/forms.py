@@ -1,12 +1,59 @@
 from django import forms
+from django.core.validators import DecimalValidator, MaxValueValidator, MinValueValidator, StepValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.files import DOCUMENTS, SPREADSHEETS, inspect_upload
-from kechuang.core.validators import normalize_mobile, validate_mobile
+from kechuang.core.validators import normalize_mobile, parse_number, validate_mobile
 
 # Browser date pickers; the value is written in the format the input type requires.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class BoundedDecimalFormField(forms.DecimalField):
+    """A decimal typed into a form, read like an import cell or an API number (NaN and Infinity
+    get their own message)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return parse_number(value)
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+
+class BoundedIntegerFormField(forms.IntegerField):
+    """A whole number typed into a form, read like an import cell or an API number."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.run_validators(parse_number(value))  # the range first: 1E+999999999 has no integer to compute
+        return int(parse_number(value, whole=True))
+
+
+def bounded_form_field(model_field, form_field):
+    """The form field of a bounded model field (core.fields): its one range validator instead of
+    Django's digit and min/max checks, and the bounds as min/max for the browser."""
+    if form_field is None:
+        return None
+    replaced = (DecimalValidator, MinValueValidator, MaxValueValidator, StepValueValidator)
+    form_field.validators = [v for v in form_field.validators if not isinstance(v, replaced)]
+    form_field.validators.append(model_field.range_validator)
+    low, high = model_field.limits()
+    if isinstance(form_field, forms.DateTimeField):
+        return form_field  # a datetime-local input takes no time zone in min/max
+    for name, bound in (("min", low), ("max", high)):
+        if bound is not None:
+            form_field.widget.attrs[name] = bound.isoformat() if hasattr(bound, "isoformat") else str(bound)
+    return form_field
+
+
+def model_form_field(model, name: str, **kwargs):
+    """A plain form's field for a value that ends up in `model.name`: the same range, messages
+    and browser hints as the model's own forms."""
+    return model._meta.get_field(name).formfield(**kwargs)
 
 
 class DocumentUploadForm(forms.Form):

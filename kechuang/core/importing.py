@@ -14,9 +14,9 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -27,7 +27,7 @@ from python_calamine import CalamineWorkbook
 
 from kechuang.core.excel import neutralise
 from kechuang.core.files import SPREADSHEETS, inspect_upload
-from kechuang.core.validators import normalize_mobile, validate_mobile
+from kechuang.core.validators import parse_number
 
 YES, NO = "是", "否"
 LIST_SEPARATORS = ("、", "；", ";", ",", "，", "\n")
@@ -40,7 +40,7 @@ class Column:
     header: str
     required: bool = False
     note: str = ""
-    kind: str = "text"  # text, mobile, decimal, date, bool, choice, choices
+    kind: str = "text"  # text, decimal, integer, date, bool, choice, choices
     max_length: int | None = None
     options: Callable[[], list[tuple[str, object]]] | None = None  # (label in the sheet, value)
     width: int = 18
@@ -50,20 +50,18 @@ class Column:
 
     def parse(self, raw, lookup: dict | None):
         """Cell value -> Python value, or ValidationError with a message for the report."""
-        if isinstance(raw, float) and raw.is_integer() and self.kind != "decimal":
+        if isinstance(raw, float) and raw.is_integer() and self.kind not in ("decimal", "integer"):
             raw = int(raw)  # a number typed into a text column, such as a phone number
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if self.required:
                 raise ValidationError(_("This column is required."))
             return [] if self.kind == "choices" else None
+        # Numbers are only read here; their range is the model field's, checked by the service's
+        # clean that the importer calls for every row.
         if self.kind == "decimal":
-            try:
-                value = Decimal(str(raw).strip().replace(",", ""))
-            except InvalidOperation as error:
-                raise ValidationError(_("Enter a number.")) from error
-            if value < 0:
-                raise ValidationError(_("The number cannot be negative."))
-            return value
+            return parse_number(raw)
+        if self.kind == "integer":
+            return int(parse_number(raw, whole=True))
         if self.kind == "date":
             if isinstance(raw, datetime):
                 return raw.date()
@@ -93,9 +91,6 @@ class Column:
                         raise ValidationError(_("“%(value)s” is not one of the listed options.") % {"value": part})
                     values.append(lookup[part])
             return values
-        if self.kind == "mobile":
-            validate_mobile(text)
-            return normalize_mobile(text)
         if self.max_length and len(text) > self.max_length:
             raise ValidationError(_("At most %(count)d characters.") % {"count": self.max_length})
         return text
@@ -130,6 +125,21 @@ class RowError:
     row: int
     column: str
     message: str
+
+
+@dataclass
+class ImportResult:
+    """What an import answers: rows read, records created, the errors by row and column, and the
+    first rows for the dry run's preview."""
+
+    rows: int = 0
+    created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 @dataclass
@@ -258,6 +268,45 @@ def read_sheet(uploaded, spec: ImportSpec, *, lookups: dict[str, dict], progress
     if not parsed.rows and not parsed.errors:
         raise ValidationError(_("The sheet has no data rows."))
     return parsed
+
+
+def cell_errors(error: ValidationError, headers: dict[str, str], columns: dict[str, str]) -> list[tuple[str, str]]:
+    """(column header, message) for a service's ValidationError: a field's messages go to the
+    column holding it (`columns` maps a model field name to its column key where the two differ,
+    such as owner -> owner_uscc); the rest belong to the row as a whole (header "")."""
+    by_field = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    return [(headers.get(columns.get(name, name), ""), " ".join(messages)) for name, messages in by_field.items()]
+
+
+def import_rows(spec: ImportSpec, uploaded, *, build: Callable[[dict], object], write: Callable, dry_run: bool,
+                preview: Callable[[dict], dict], columns: dict[str, str] | None = None,
+                progress=None) -> ImportResult:
+    """The frame of every sheet import. Reads and checks the sheet; builds each row's record with
+    `build(values)`, which calls the record's service clean, so a sheet is held to the very rules
+    of the forms and the API; reports every problem by row and column (one message per cell: a
+    cell that could not be read is not reported again by the clean); and writes all records with
+    `write(records, progress)` only when no row is wrong and this is not a dry run."""
+    parsed = read_sheet(uploaded, spec, lookups={column.key: option_lookup(column) for column in spec.columns},
+                        progress=progress)
+    result = ImportResult(rows=len(parsed.rows), errors=list(parsed.errors))
+    headers = {column.key: column.header for column in spec.columns}
+    unreadable = {(error.row, error.column) for error in parsed.errors}
+    records = []
+    for row_number, values in parsed.rows:
+        try:
+            record = build(values)
+        except ValidationError as error:
+            result.errors.extend(RowError(row_number, header, message)
+                                 for header, message in cell_errors(error, headers, columns or {})
+                                 if (row_number, header) not in unreadable)
+            continue
+        if not result.errors:  # once a row is wrong nothing is written: keep checking, stop collecting
+            records.append(record)
+    result.preview = [{"row": number, **preview(values)} for number, values in parsed.rows[:20]]
+    if result.errors or dry_run:
+        return result
+    result.created = write(records, progress)
+    return result
 
 
 def option_lookup(column: Column) -> dict:

@@ -15,16 +15,19 @@ import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import rjieba
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from kechuang.core.text import STOP_WORDS, fold
+from kechuang.core.validators import parse_number
 
 WORD = re.compile(r"\w", re.UNICODE)
 
@@ -235,6 +238,7 @@ class LibrarySearchResult:
     words: list[str]
     facets: dict = field(default_factory=dict)
     truncated: bool = False
+    ignored: list[str] = field(default_factory=list)  # why a filter value was left out
 
 
 def count_facets(queryset, matched: list[tuple] | None, columns) -> dict[str, Counter]:
@@ -280,10 +284,23 @@ class QueryParams:
     def from_query(cls, params):
         return cls(**{name: (params.get(name) or "").strip() for name in cls.__dataclass_fields__})
 
+    @property
+    def ignored(self) -> dict[str, str]:
+        """{parameter: why its value was left out}, filled by `number`."""
+        return self.__dict__.setdefault("_ignored", {})
 
-def parse_decimal(value: str) -> Decimal | None:
-    """A number typed into a filter box, or None when it is empty or not a number."""
-    try:
-        return Decimal(value) if value else None
-    except InvalidOperation:
-        return None
+    def number(self, name: str, field) -> Decimal | None:
+        """The number typed into filter `name`, held to the range of the column it filters (a
+        bounded model field), or None when it is empty or unusable (NaN, Infinity, 1E+999999999,
+        out of range): such a filter is left out and the reason kept in `ignored` for the page."""
+        text = getattr(self, name)
+        if not text:
+            return None
+        try:
+            value = parse_number(text)
+            field.range_validator(value)
+        except ValidationError as error:
+            self.ignored[name] = _("The filter “%(value)s” was ignored: %(problem)s") % {
+                "value": text[:40], "problem": " ".join(error.messages)}
+            return None
+        return value

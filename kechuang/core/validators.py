@@ -1,8 +1,15 @@
-"""Validators for Chinese identifiers, with messages through gettext."""
+"""Validators for Chinese identifiers and for the ranges of numbers and dates, with messages
+through gettext."""
 
+import math
 import re
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 # GB 32100-2015: 31 characters (no I, O, S, V, Z) and weights 3^(i) mod 31.
@@ -92,3 +99,153 @@ def validate_patent_number(value: str) -> None:
     if patent_check_digit(match.group(1)) != match.group(2):
         raise ValidationError(_("The check digit of patent number %(value)s is wrong.") % {"value": value},
                               code="patent_check")
+
+
+# --- numbers and dates with a range -----------------------------------------------------------
+# One column's range is declared once, on its model field (core.fields); this validator is what
+# every clean runs, so forms, API bodies, imports and query-string filters give the same message.
+
+NOT_A_NUMBER = _("Enter a number, such as 12.5.")
+NOT_FINITE = _("Enter a finite number: NaN and Infinity are not numbers.")
+NOT_WHOLE = _("Enter a whole number.")
+
+
+def format_limit(value, unit="") -> str:
+    """A bound as the messages show it: separators from five digits on (so that a year stays
+    2100) and the unit (1,000,000 万元)."""
+    text = value.isoformat() if isinstance(value, date) else format(value, "," if abs(value) >= 10000 else "")
+    return f"{text} {unit}" if unit else text
+
+
+def parse_number(value, *, whole: bool = False) -> Decimal:
+    """Text, a spreadsheet cell or a JSON number as a finite Decimal (full-width digits and
+    thousands separators are accepted); anything else is a ValidationError with the message the
+    user sees."""
+    if isinstance(value, bool):
+        raise ValidationError(NOT_A_NUMBER, code="invalid")
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError) as error:
+        raise ValidationError(NOT_A_NUMBER, code="invalid") from error
+    if not number.is_finite():
+        raise ValidationError(NOT_FINITE, code="not_finite")
+    if whole:
+        if number != number.to_integral_value():
+            raise ValidationError(NOT_WHOLE, code="not_whole")
+        if number.adjusted() >= 18:  # before anyone calls int() on 1E+999999999
+            raise ValidationError(_("The number is too large."), code="too_high")
+    return number
+
+
+@deconstructible
+class RangeValidator:
+    """Finite, within [low, high] (or above zero when `positive`), and for decimals at most
+    `places` decimal places. The first problem found is the one reported, so `1E+999999999`
+    reads "at most 1,000,000 万元" rather than a list of digit counts."""
+
+    def __init__(self, *, low=None, high=None, positive: bool = False, places: int | None = None, unit=""):
+        self.low, self.high, self.positive, self.places, self.unit = low, high, positive, places, unit
+
+    def __call__(self, value) -> None:
+        if value is None:
+            return
+        dated = isinstance(value, date)
+        if isinstance(value, datetime):
+            validate_aware(value)  # a naive time cannot be compared with the bounds
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise ValidationError(NOT_FINITE, code="not_finite")
+        elif isinstance(value, Decimal) and not value.is_finite():
+            raise ValidationError(NOT_FINITE, code="not_finite")
+        if self.positive and value <= 0:
+            raise ValidationError(_("Enter more than %(limit)s.") % {"limit": format_limit(0, self.unit)},
+                                  code="not_positive")
+        if self.low is not None and value < self.low:
+            message = (_("Enter a date on or after %(limit)s.") if dated
+                       else _("Enter %(limit)s or more."))
+            raise ValidationError(message % {"limit": format_limit(self.low, self.unit)}, code="too_low")
+        if self.high is not None and value > self.high:
+            message = (_("Enter a date on or before %(limit)s.") if dated
+                       else _("Enter at most %(limit)s."))
+            raise ValidationError(message % {"limit": format_limit(self.high, self.unit)}, code="too_high")
+        if self.places is not None and isinstance(value, Decimal):
+            if value != value.quantize(Decimal(1).scaleb(-self.places)):
+                raise ValidationError(_("Enter at most %(places)d decimal places.") % {"places": self.places},
+                                      code="too_many_places")
+        elif self.places == 0 and isinstance(value, float) and not value.is_integer():
+            raise ValidationError(NOT_WHOLE, code="not_whole")
+
+    def __eq__(self, other):
+        return isinstance(other, RangeValidator) and (self.low, self.high, self.positive, self.places) == (
+            other.low, other.high, other.positive, other.places)
+
+
+def validate_not_past(value: date | None) -> None:
+    """A deadline: today or later."""
+    if value is not None and value < timezone.localdate():
+        raise ValidationError(_("The date cannot be in the past."), code="past")
+
+
+def validate_not_future(value: date | None) -> None:
+    """Something that has happened: today or earlier."""
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future")
+
+
+def validate_aware(value: datetime | None) -> None:
+    if value is not None and timezone.is_naive(value):
+        raise ValidationError(_("Give the time with its time zone, e.g. 2026-05-01T09:00:00+08:00."),
+                              code="naive_datetime")
+
+
+def field_errors(model, values: dict[str, tuple[str, object]], *, required: tuple[str, ...] = ()) -> dict:
+    """Runs values a service received as arguments through their model fields' validation:
+    `values` maps the caller's name (the form field's, so the message lands on it) to
+    (model field name, value). Returns {name: [messages]}; empty values are only refused when
+    their name is in `required`."""
+    errors = {}
+    for name, (field_name, value) in values.items():
+        if value is None or value == "":
+            if name in required:
+                errors[name] = [str(_("This field is required."))]
+            continue
+        try:
+            model._meta.get_field(field_name).run_validators(value)
+        except ValidationError as error:
+            errors[name] = error.messages
+    return errors
+
+
+# --- one clean per record type ------------------------------------------------------------------
+
+
+def model_errors(instance, *, exclude=(), constraints: bool = True) -> dict[str, list[str]]:
+    """instance.full_clean()'s messages by field. A foreign key given as a loaded object is not
+    looked up again (an import resolves thousands of them from the sheet's lists at once).
+    `constraints=False` leaves out the model's CHECK constraints, for a clean that states each
+    of them as a rule with a message on its field."""
+    loaded = [field.name for field in instance._meta.concrete_fields
+              if field.many_to_one and field.is_cached(instance) and field.get_cached_value(instance) is not None]
+    try:
+        instance.full_clean(exclude=[*exclude, *loaded], validate_constraints=constraints)
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
+def _clean_values(instance, fields) -> tuple:
+    return tuple(getattr(instance, instance._meta.get_field(name).attname) for name in fields)
+
+
+def mark_clean(instance, fields) -> None:
+    """Notes that `instance` passed its record type's clean with its current values of `fields`."""
+    instance._cleaned_values = _clean_values(instance, fields)
+
+
+def require_clean(instances, fields, clean) -> None:
+    """A bulk write takes only records that passed `clean` and were not changed since: its rows
+    skip save() and full_clean, so this is what stands between a sheet and the database."""
+    for instance in instances:
+        if getattr(instance, "_cleaned_values", None) != _clean_values(instance, fields):
+            raise ValueError(f"{type(instance).__name__} records must pass {clean.__name__} before a bulk write")

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -9,10 +9,11 @@ from ninja.files import UploadedFile
 from kechuang.accounts.authentication import OPTIONAL
 from kechuang.core.models import District, IndustryChain, IndustryClass, TechField
 from kechuang.core.reference import reference_by_code
-from kechuang.core.schemas import ImportOut, ReasonIn, import_out
+from kechuang.core.schemas import ImportOut, ReasonIn, field_type, import_out
 from kechuang.demands import policies, selectors, services
 from kechuang.demands.choices import CooperationMode
 from kechuang.demands.importers import import_demands
+from kechuang.demands.models import Demand
 
 router = Router(tags=["demands"])
 
@@ -49,9 +50,9 @@ class DemandIn(Schema):
     tech_field: str | None = None
     chain: str | None = None
     district: str | None = None
-    budget_min: Decimal | None = None
-    budget_max: Decimal | None = None
-    deadline: date | None = None
+    budget_min: field_type(Demand, "budget_min") | None = None
+    budget_max: field_type(Demand, "budget_max") | None = None
+    deadline: field_type(Demand, "deadline") | None = None
     cooperation_modes: list[CooperationMode] = []
     confidential: bool = False
     contact_name: str = ""
@@ -103,6 +104,8 @@ def demand_search(request, query: str = "", tech_field: str = "", industry: str 
                                           budget_max=budget_max, published=published, status=status, sort=sort,
                                           page=str(page))
     result = selectors.demand_search(request.user, params)
+    if params.ignored:  # a page leaves such a filter out with a warning; an API client is told
+        raise ValidationError(params.ignored)
     return {"count": result.page.paginator.count, "page": result.page.number,
             "pages": result.page.paginator.num_pages, "facets": result.facets,
             "items": [demand_out(request.user, demand) for demand in result.page]}

@@ -1,17 +1,16 @@
 """The demands sheet: its template, import and export (see core.importing)."""
 
-from dataclasses import dataclass, field
-
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from kechuang.accounts.choices import OrganizationKind
 from kechuang.accounts.models import Organization
 from kechuang.accounts.selectors import sheet_owner
-from kechuang.core.importing import Column, ImportSpec, RowError, bool_options, option_lookup, read_sheet
+from kechuang.core.importing import Column, ImportResult, ImportSpec, bool_options, import_rows
 from kechuang.core.models import District, IndustryChain, IndustryClass, TechField
 from kechuang.demands.choices import CooperationMode, DemandStatus
 from kechuang.demands.models import Demand
-from kechuang.demands.services import demands_bulk_publish
+from kechuang.demands.services import clean_demand, demands_bulk_publish
 
 
 def demand_spec() -> ImportSpec:
@@ -38,60 +37,51 @@ def demand_spec() -> ImportSpec:
             (str(label), value) for value, label in CooperationMode.choices]),
         Column("confidential", "详情保密", kind="bool", options=bool_options, note="是 或 否；不填视为否"),
         Column("contact_name", "联系人", max_length=60),
-        Column("contact_phone", "联系电话", kind="mobile", note="11位手机号"),
+        Column("contact_phone", "联系电话", max_length=20, note="11位手机号"),
     ])
 
 
-@dataclass
-class ImportResult:
-    rows: int = 0
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    preview: list[dict] = field(default_factory=list)
-
-
 def import_demands(*, uploaded, by, dry_run: bool, progress=None) -> ImportResult:
-    """All rows or none. Enterprises import their own demands (published after review is not
-    needed for a bulk import by the bureau; an enterprise's rows wait for review)."""
-    spec = demand_spec()
-    parsed = read_sheet(uploaded, spec, lookups={c.key: option_lookup(c) for c in spec.columns}, progress=progress)
-    result = ImportResult(rows=len(parsed.rows), errors=list(parsed.errors))
+    """Checks every row with `clean_demand`, the rules of the edit form and the API; all rows or
+    none. The bureau's rows are published at once; an enterprise imports its own demands, which
+    wait for review."""
     trusted = by is None or by.is_bureau_staff
     member_org = None if trusted else by.organization
     enterprises = {org.uscc: org for org in Organization.objects.filter(
         status="verified", kind=OrganizationKind.ENTERPRISE).select_related("district")}
-    headers = {column.key: column.header for column in spec.columns}
-    demands = []
-    for row_number, values in parsed.rows:
-        def error(key, message, row_number=row_number):
-            result.errors.append(RowError(row_number, headers[key], message))
+    status = DemandStatus.PUBLISHED if trusted else DemandStatus.SUBMITTED
 
+    def build(values):
+        errors = {}
         owner, problem = sheet_owner(
             values["owner_uscc"], owners=enterprises, member_organization=member_org,
             unknown=_("No verified enterprise has this credit code."),
             foreign=_("You can only import the demands of your own enterprise."))
         if problem:
-            error("owner_uscc", problem)
-        low, high = values["budget_min"], values["budget_max"]
-        if low is not None and high is not None and low > high:
-            error("budget_max", _("The upper end of the budget is below the lower end."))
-        if result.errors:
-            continue
-        demands.append(Demand(
-            title=values["title"], public_summary=values["public_summary"], description=values["description"] or "",
-            keywords=values["keywords"] or "", owner=owner, industry=values["industry"],
-            tech_field=values["tech_field"], chain=values["chain"], district=values["district"], budget_min=low,
-            budget_max=high, deadline=values["deadline"], cooperation_modes=values["cooperation_modes"],
+            errors["owner"] = [problem]
+        demand = Demand(
+            title=values["title"] or "", public_summary=values["public_summary"] or "",
+            description=values["description"] or "", keywords=values["keywords"] or "", owner=owner,
+            industry=values["industry"], tech_field=values["tech_field"], chain=values["chain"],
+            district=values["district"], budget_min=values["budget_min"], budget_max=values["budget_max"],
+            deadline=values["deadline"], cooperation_modes=values["cooperation_modes"],
             confidential=bool(values["confidential"]), contact_name=values["contact_name"] or "",
             contact_phone=values["contact_phone"] or "",
-        ))
-    result.preview = [{"row": number, "name": values["title"]} for number, values in parsed.rows[:20]]
-    if result.errors or dry_run:
-        return result
-    status = DemandStatus.PUBLISHED if trusted else DemandStatus.SUBMITTED
-    result.created = demands_bulk_publish(by=by, demands=demands, source_label="xlsx", status=status,
-                                          progress=progress)
-    return result
+        )
+        try:
+            clean_demand(demand)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+        return demand
+
+    return import_rows(
+        demand_spec(), uploaded, build=build, dry_run=dry_run, progress=progress, columns={"owner": "owner_uscc"},
+        preview=lambda values: {"name": values["title"]},
+        write=lambda demands, progress: demands_bulk_publish(by=by, demands=demands, source_label="xlsx",
+                                                             status=status, progress=progress))
 
 
 def export_records(queryset, *, unmask: bool = False):

@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.models import Organization
-from kechuang.core.fields import ChoiceSetField
+from kechuang.core.fields import WAN_YUAN, WAN_YUAN_CEILING, BoundedDateField, ChoiceSetField, MoneyField
 from kechuang.core.models import (
     District,
     EncryptedTextField,
@@ -40,11 +39,11 @@ class Demand(LibraryRecordMixin, models.Model):
     readiness_needed = models.ForeignKey(ReadinessLevel, null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="+", verbose_name=_("readiness needed"),
                                          help_text=_("The least technology readiness level the enterprise can use."))
-    budget_min = models.DecimalField(_("budget from (10,000 yuan)"), max_digits=12, decimal_places=2, null=True,
-                                     blank=True, validators=[MinValueValidator(0)])
-    budget_max = models.DecimalField(_("budget up to (10,000 yuan)"), max_digits=12, decimal_places=2, null=True,
-                                     blank=True, validators=[MinValueValidator(0)])
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    budget_min = MoneyField(_("budget from (10,000 yuan)"), unit=WAN_YUAN, high=WAN_YUAN_CEILING, null=True,
+                            blank=True)
+    budget_max = MoneyField(_("budget up to (10,000 yuan)"), unit=WAN_YUAN, high=WAN_YUAN_CEILING, null=True,
+                            blank=True)
+    deadline = BoundedDateField(_("deadline"), null=True, blank=True)
     cooperation_modes = ChoiceSetField(_("cooperation modes"), choices_class=CooperationMode)
     confidential = models.BooleanField(_("confidential details"), default=False,
                                        help_text=_("Only verified institutions, brokers and the bureau see the full "

@@ -13,7 +13,6 @@ from kechuang.core.search import (
     all_matches,
     count_facets,
     filter_reference_facets,
-    parse_decimal,
     query_words,
     search_page,
 )
@@ -50,7 +49,8 @@ def apply_filters(queryset, params: DemandSearchParams):
         queryset = queryset.filter(district__code=params.district)
     if params.cooperation in CooperationMode.values:
         queryset = queryset.filter(cooperation_modes__contains=f",{params.cooperation},")
-    budget_min, budget_max = parse_decimal(params.budget_min), parse_decimal(params.budget_max)
+    budget = Demand._meta.get_field("budget_max")
+    budget_min, budget_max = params.number("budget_min", budget), params.number("budget_max", budget)
     if budget_min is not None:  # demands that may pay at least this much
         queryset = queryset.filter(Q(budget_max__gte=budget_min)
                                    | Q(budget_max__isnull=True, budget_min__gte=budget_min))
@@ -82,7 +82,8 @@ def demand_search(user, params: DemandSearchParams, *, with_facets: bool = True,
                         page_size=page_size, related=("owner", "district"),
                         extra_columns=FACET_COLUMNS if with_facets else ())
     facets = _facets(filtered, found.matched) if with_facets else {}
-    return LibrarySearchResult(page=found.page, words=found.words, facets=facets, truncated=found.truncated)
+    return LibrarySearchResult(page=found.page, words=found.words, facets=facets, truncated=found.truncated,
+                               ignored=list(params.ignored.values()))
 
 
 def demand_matches(user, params: DemandSearchParams):

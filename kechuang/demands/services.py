@@ -14,6 +14,14 @@ from kechuang.core.bulk import insert_objects
 from kechuang.core.files import DOCUMENTS, attachment_store
 from kechuang.core.search import index_text
 from kechuang.core.services import audit_record, notify
+from kechuang.core.validators import (
+    mark_clean,
+    model_errors,
+    normalize_mobile,
+    require_clean,
+    validate_mobile,
+    validate_not_past,
+)
 from kechuang.demands import policies
 from kechuang.demands.choices import DemandStatus as Status
 from kechuang.demands.models import DEMAND_INDEX, Demand
@@ -46,17 +54,33 @@ def reindex(demands: list[Demand]) -> None:
 
 
 def clean_demand(demand: Demand) -> None:
-    errors = {}
-    if demand.budget_min is not None and demand.budget_max is not None and demand.budget_min > demand.budget_max:
+    """The rules of a demand, for every way in: the edit form, the API and the sheet import.
+    Raises ValidationError by field; on success the demand is normalised, has its facet keys and
+    may go to `demands_bulk_publish`."""
+    # The model's one CHECK besides the ranges, the budget's order, is the rule below.
+    errors = model_errors(demand, exclude=["owner", "created_by", "search_vector", "challenge_marked_by"],
+                          constraints=False)
+    low, high = demand.budget_min, demand.budget_max
+    if "budget_min" not in errors and "budget_max" not in errors and low is not None and high is not None \
+            and low > high:
         errors["budget_max"] = [_("The upper end of the budget is below the lower end.")]
-    try:
-        demand.full_clean(exclude=["owner", "created_by", "search_vector", "challenge_marked_by"])
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+    if "deadline" not in errors:
+        try:
+            validate_not_past(demand.deadline)
+        except ValidationError as error:
+            errors["deadline"] = error.messages
+    if demand.contact_phone:
+        try:
+            validate_mobile(demand.contact_phone)
+            demand.contact_phone = normalize_mobile(demand.contact_phone)
+        except ValidationError as error:
+            errors["contact_phone"] = error.messages
     if errors:
         raise ValidationError(errors)
+    if demand.district_id is None and demand.owner_id is not None:
+        demand.district = demand.owner.district  # a demand is placed where its enterprise is
     demand.set_facet_keys()
+    mark_clean(demand, EDITABLE_FIELDS)
 
 
 @transaction.atomic
@@ -67,8 +91,7 @@ def demand_create(*, by, data: dict, owner=None, status: str = Status.DRAFT,
             raise PermissionDenied
         owner = by.organization
     demand = Demand(owner=owner, created_by=by if getattr(by, "is_authenticated", False) else None,
-                    external_id=external_id, district=data.get("district") or owner.district,
-                    **{field: data[field] for field in EDITABLE_FIELDS if field in data and field != "district"})
+                    external_id=external_id, **{field: data[field] for field in EDITABLE_FIELDS if field in data})
     clean_demand(demand)
     demand.status = status
     if status in INDEXED:
@@ -206,8 +229,9 @@ BULK_BATCH = 1000
 @transaction.atomic
 def demands_bulk_publish(*, by, demands: list[Demand], source_label: str, status: str = Status.PUBLISHED,
                          progress=None) -> int:
-    """Creates many already-validated demands (imports, demo data) with one audit event; those
-    published are indexed."""
+    """Creates many demands that passed `clean_demand` (imports, demo data) with one audit event;
+    those published are indexed."""
+    require_clean(demands, EDITABLE_FIELDS, clean_demand)
     now, created = timezone.now(), 0
     for start in range(0, len(demands), BULK_BATCH):
         chunk = demands[start:start + BULK_BATCH]
@@ -216,8 +240,6 @@ def demands_bulk_publish(*, by, demands: list[Demand], source_label: str, status
             if status in INDEXED:
                 demand.published_at = demand.published_at or now
                 demand.search_tokens = demand_tokens(demand)
-            demand.set_facet_keys()
-            demand.district = demand.district or demand.owner.district
             demand.created_by = by if getattr(by, "is_authenticated", False) else None
         if status in INDEXED:
             DEMAND_INDEX.prepare_bulk(chunk)

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.fields import SmallCountField
 from kechuang.core.models import District, IndustryClass, LibraryRecordMixin, TechField
 from kechuang.experts.choices import Sector, SpecialistKind
 
@@ -29,7 +30,7 @@ class SpecialistProfile(LibraryRecordMixin, models.Model):
                                 help_text=_("Separate keywords with commas."))
     expertise = models.TextField(_("expertise"), help_text=_("What problems you can help with, in a few sentences."))
     available = models.BooleanField(_("available for new work"), default=True)
-    max_load = models.PositiveSmallIntegerField(_("maximum open cases or reviews"), default=10)
+    max_load = SmallCountField(_("maximum open cases or reviews"), high=100, default=10)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     class Meta:

@@ -7,8 +7,9 @@ from decimal import Decimal
 from ninja import Router, Schema
 
 from kechuang.accounts.authentication import OPTIONAL
-from kechuang.core.schemas import ReasonIn
+from kechuang.core.schemas import ReasonIn, field_type
 from kechuang.instruments import selectors, services
+from kechuang.instruments.models import Booking, ServiceOrder
 from kechuang.vouchers.selectors import voucher_get
 
 router = Router(tags=["instruments"])
@@ -29,14 +30,14 @@ class InstrumentOut(Schema):
 
 
 class BookingIn(Schema):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: field_type(Booking, "starts_at")
+    ends_at: field_type(Booking, "ends_at")
     purpose: str
     voucher_id: int | None = None
 
 
 class OrderIn(Schema):
-    samples: int
+    samples: field_type(ServiceOrder, "samples")
     description: str
     voucher_id: int | None = None
 
@@ -56,8 +57,8 @@ class BookingOut(ServiceOut):
 
 
 class CompleteIn(Schema):
-    hours: Decimal
-    cost: Decimal
+    hours: field_type(Booking, "effective_hours")
+    cost: field_type(Booking, "cost")
 
 
 def instrument_out(instrument) -> dict:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kechuang.accounts.models import User
 from kechuang.instruments import services
-from kechuang.instruments.models import Instrument, InstrumentCategory
+from kechuang.instruments.models import Booking, Instrument, InstrumentCategory
 from kechuang.vouchers import services as voucher_services
 
 DEMO = "demo.kechuang.cn"
@@ -59,6 +59,12 @@ def seed(log=print) -> int:
                                            starts_at=start + timedelta(days=number), purpose="正极材料表征",
                                            ends_at=start + timedelta(days=number, hours=int(hours)), voucher=voucher)
         services.booking_answer(by=provider, booking=booking, confirm=True)
+        # The demo's history: the slot has since passed (no service books the past), then the
+        # provider records the use.
+        slot = booking.ends_at - booking.starts_at
+        past = start - timedelta(days=7 - number)
+        Booking.objects.filter(pk=booking.pk).update(starts_at=past, ends_at=past + slot)
+        booking.refresh_from_db()
         services.booking_complete(by=provider, booking=booking, hours=hours, cost=hours * instrument.external_price)
         if number == 1:
             settlement = voucher_services.settlement_request(by=provider, provider=provider.organization)

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.forms import DATE_INPUT, DATETIME_INPUT, RecordFormMixin
-from kechuang.instruments.models import Instrument, InstrumentCategory
+from kechuang.core.forms import DATE_INPUT, DATETIME_INPUT, RecordFormMixin, model_form_field
+from kechuang.instruments.models import Booking, Instrument, InstrumentCategory, ServiceOrder, WarningCatalogue
 from kechuang.instruments.services import INSTRUMENT_FIELDS
 from kechuang.vouchers.choices import VoucherStatus
 from kechuang.vouchers.models import Voucher
@@ -40,7 +40,7 @@ class BookingForm(forms.Form):
 
 
 class OrderForm(forms.Form):
-    samples = forms.IntegerField(label=_("number of samples"), min_value=1, max_value=10000)
+    samples = model_form_field(ServiceOrder, "samples")
     description = forms.CharField(label=_("what to test"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     voucher = forms.ModelChoiceField(label=_("pay partly with an innovation voucher"), required=False,
                                      queryset=Voucher.objects.none())
@@ -51,8 +51,8 @@ class OrderForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    hours = forms.DecimalField(label=_("effective hours"), min_value=0, max_digits=7, decimal_places=2)
-    cost = forms.DecimalField(label=_("cost (yuan)"), min_value=0, max_digits=12, decimal_places=2)
+    hours = model_form_field(Booking, "effective_hours", required=True)
+    cost = model_form_field(Booking, "cost", required=True)
 
 
 class RatingForm(forms.Form):
@@ -61,11 +61,9 @@ class RatingForm(forms.Form):
 
 
 class CatalogueBuildForm(forms.Form):
-    year = forms.IntegerField(label=_("year"), min_value=2020, max_value=2100)
-    threshold_hours = forms.IntegerField(label=_("low use: effective hours a year below"), min_value=1,
-                                         initial=1200)
-    min_instruments = forms.IntegerField(label=_("at least this many instruments in the category"), min_value=1,
-                                         initial=3)
+    year = model_form_field(WarningCatalogue, "year")
+    threshold_hours = model_form_field(WarningCatalogue, "threshold_hours", initial=1200)
+    min_instruments = model_form_field(WarningCatalogue, "min_instruments", initial=3)
 
 
 class PurchaseForm(forms.ModelForm):

@@ -1,15 +1,14 @@
 """The instruments sheet: its template, import and export (see core.importing)."""
 
-from dataclasses import dataclass, field
-
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from kechuang.accounts.models import Organization
 from kechuang.accounts.selectors import sheet_owner
-from kechuang.core.importing import Column, ImportSpec, RowError, option_lookup, read_sheet
+from kechuang.core.importing import Column, ImportResult, ImportSpec, import_rows
 from kechuang.instruments.choices import InstrumentStatus, PriceUnit
 from kechuang.instruments.models import Instrument, InstrumentCategory
-from kechuang.instruments.services import instruments_bulk_create
+from kechuang.instruments.services import clean_instrument, instruments_bulk_create
 
 
 def instrument_spec() -> ImportSpec:
@@ -32,52 +31,46 @@ def instrument_spec() -> ImportSpec:
         Column("internal_price", "对内收费（元）", kind="decimal"),
         Column("external_price", "对外收费（元）", kind="decimal"),
         Column("contact_name", "联系人", max_length=60),
-        Column("contact_phone", "联系电话", kind="mobile", note="11位手机号"),
+        Column("contact_phone", "联系电话", max_length=20, note="11位手机号"),
     ])
 
 
-@dataclass
-class ImportResult:
-    rows: int = 0
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    preview: list[dict] = field(default_factory=list)
-
-
 def import_instruments(*, uploaded, by, dry_run: bool, progress=None) -> ImportResult:
-    """All rows or none. Providers import their own organisation's instruments; the bureau any
-    verified organisation's."""
-    spec = instrument_spec()
-    parsed = read_sheet(uploaded, spec, lookups={c.key: option_lookup(c) for c in spec.columns}, progress=progress)
-    result = ImportResult(rows=len(parsed.rows), errors=list(parsed.errors))
+    """Checks every row with `clean_instrument`, the rules of the instrument form; all rows or
+    none. Providers import their own organisation's instruments; the bureau any verified
+    organisation's."""
     trusted = by is None or by.is_bureau_staff
     owners = {org.uscc: org for org in Organization.objects.filter(status="verified")}
-    headers = {column.key: column.header for column in spec.columns}
-    instruments = []
-    for row_number, values in parsed.rows:
+
+    def build(values):
+        errors = {}
         owner, problem = sheet_owner(
             values["owner_uscc"], owners=owners, member_organization=None if trusted else by.organization,
             unknown=_("No verified organisation has this credit code."),
             foreign=_("You can only import the instruments of your own organisation."))
         if problem:
-            result.errors.append(RowError(row_number, headers["owner_uscc"], problem))
-        if values["original_value"] is not None and values["original_value"] <= 0:
-            result.errors.append(RowError(row_number, headers["original_value"], _("Must be greater than zero.")))
-        if result.errors:
-            continue
-        instruments.append(Instrument(
-            name=values["name"], model_number=values["model_number"] or "", manufacturer=values["manufacturer"] or "",
-            category=values["category"], original_value=values["original_value"], purchased_on=values["purchased_on"],
-            owner=owner, lab=values["lab"] or "", location=values["location"] or "",
-            specifications=values["specifications"] or "", sample_requirements=values["sample_requirements"] or "",
-            price_unit=values["price_unit"] or PriceUnit.HOUR, internal_price=values["internal_price"] or 0,
-            external_price=values["external_price"] or 0, contact_name=values["contact_name"] or "",
-            contact_phone=values["contact_phone"] or "", status=InstrumentStatus.AVAILABLE, created_by=by))
-    result.preview = [{"row": number, "name": values["name"]} for number, values in parsed.rows[:20]]
-    if result.errors or dry_run:
-        return result
-    result.created = instruments_bulk_create(by=by, instruments=instruments)
-    return result
+            errors["owner"] = [problem]
+        instrument = Instrument(
+            name=values["name"] or "", model_number=values["model_number"] or "",
+            manufacturer=values["manufacturer"] or "", category=values["category"],
+            original_value=values["original_value"], purchased_on=values["purchased_on"], owner=owner,
+            lab=values["lab"] or "", location=values["location"] or "", specifications=values["specifications"] or "",
+            sample_requirements=values["sample_requirements"] or "", price_unit=values["price_unit"] or PriceUnit.HOUR,
+            internal_price=values["internal_price"] or 0, external_price=values["external_price"] or 0,
+            contact_name=values["contact_name"] or "", contact_phone=values["contact_phone"] or "",
+            status=InstrumentStatus.AVAILABLE, created_by=by)
+        try:
+            clean_instrument(instrument)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+        return instrument
+
+    return import_rows(instrument_spec(), uploaded, build=build, dry_run=dry_run, progress=progress,
+                       columns={"owner": "owner_uscc"}, preview=lambda values: {"name": values["name"]},
+                       write=lambda instruments, progress: instruments_bulk_create(by=by, instruments=instruments))
 
 
 def export_records(queryset, *, unmask: bool = False):

@@ -1,15 +1,28 @@
 """Large research instruments (大型科研仪器) open for shared use: the registry, bookings of time,
 sample-testing orders, usage records and ratings."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.models import Organization
+from kechuang.core.fields import (
+    HOURS_CEILING,
+    WAN_YUAN,
+    WAN_YUAN_CEILING,
+    BoundedDateField,
+    BoundedDateTimeField,
+    CountField,
+    HoursField,
+    MoneyField,
+    SmallCountField,
+    YearField,
+)
 from kechuang.core.models import EncryptedTextField
 from kechuang.core.search import SearchIndex
 from kechuang.instruments.choices import (
@@ -22,7 +35,9 @@ from kechuang.instruments.choices import (
 )
 from kechuang.vouchers.models import Voucher
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+# Yuan per hour or per sample, and the cost of one booking or order.
+PRICE_CEILING = Decimal("1000000")
+COST_CEILING = Decimal("100000000")
 
 
 class InstrumentCategory(models.Model):
@@ -46,8 +61,9 @@ class Instrument(models.Model):
     manufacturer = models.CharField(_("manufacturer"), max_length=120, blank=True)
     category = models.ForeignKey(InstrumentCategory, on_delete=models.PROTECT, related_name="instruments",
                                  verbose_name=_("category"))
-    original_value = models.DecimalField(_("original value (10,000 yuan)"), **MONEY)
-    purchased_on = models.DateField(_("purchase date"), null=True, blank=True)
+    original_value = MoneyField(_("original value (10,000 yuan)"), unit=WAN_YUAN, high=WAN_YUAN_CEILING,
+                                positive=True)
+    purchased_on = BoundedDateField(_("purchase date"), null=True, blank=True)
     owner = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="instruments",
                               verbose_name=_("owner organisation"))
     lab = models.CharField(_("laboratory"), max_length=120, blank=True)
@@ -55,8 +71,8 @@ class Instrument(models.Model):
     specifications = models.TextField(_("technical specifications"), blank=True)
     sample_requirements = models.TextField(_("sample requirements"), blank=True)
     price_unit = models.CharField(_("charged"), max_length=6, choices=PriceUnit.choices, default=PriceUnit.HOUR)
-    internal_price = models.DecimalField(_("internal price (yuan)"), **MONEY, default=0)
-    external_price = models.DecimalField(_("external price (yuan)"), **MONEY, default=0)
+    internal_price = MoneyField(_("internal price (yuan)"), high=PRICE_CEILING, default=0)
+    external_price = MoneyField(_("external price (yuan)"), high=PRICE_CEILING, default=0)
     contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
     contact_phone = EncryptedTextField(_("contact phone"), blank=True, default="")
     status = models.CharField(_("status"), max_length=12, choices=InstrumentStatus.choices,
@@ -70,11 +86,6 @@ class Instrument(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         verbose_name = _("instrument")
-        constraints = [
-            models.CheckConstraint(condition=Q(original_value__gt=0), name="instrument_value_positive"),
-            models.CheckConstraint(condition=Q(internal_price__gte=0) & Q(external_price__gte=0),
-                                   name="instrument_prices_not_negative"),
-        ]
 
     def __str__(self):
         return self.name
@@ -91,17 +102,16 @@ class Booking(models.Model):
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="bookings")
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="instrument_bookings")
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = BoundedDateTimeField(_("from"))
+    ends_at = BoundedDateTimeField(_("until"))
     purpose = models.CharField(_("purpose"), max_length=300)
     voucher = models.ForeignKey(Voucher, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("pay partly with an innovation voucher"))
     status = models.CharField(_("status"), max_length=10, choices=BookingStatus.choices,
                               default=BookingStatus.PENDING)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    effective_hours = models.DecimalField(_("effective hours"), max_digits=7, decimal_places=2, null=True,
-                                          blank=True)
-    cost = models.DecimalField(_("cost (yuan)"), **MONEY, null=True, blank=True)
+    effective_hours = HoursField(_("effective hours"), null=True, blank=True)
+    cost = MoneyField(_("cost (yuan)"), high=COST_CEILING, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     completed_on = models.DateField(null=True, blank=True)
 
@@ -120,6 +130,10 @@ class Booking(models.Model):
     def external(self) -> bool:
         return self.organization_id != self.instrument.owner_id
 
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
 
 class ServiceOrder(models.Model):
     """Sample testing (送样检测) on an instrument."""
@@ -127,15 +141,14 @@ class ServiceOrder(models.Model):
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="orders")
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="instrument_orders")
-    samples = models.PositiveIntegerField(_("number of samples"), validators=[MinValueValidator(1)])
+    samples = CountField(_("number of samples"), low=1, high=10000)
     description = models.TextField(_("what to test"))
     voucher = models.ForeignKey(Voucher, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("pay partly with an innovation voucher"))
     status = models.CharField(_("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.REQUESTED)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    effective_hours = models.DecimalField(_("effective hours"), max_digits=7, decimal_places=2, null=True,
-                                          blank=True)
-    cost = models.DecimalField(_("cost (yuan)"), **MONEY, null=True, blank=True)
+    effective_hours = HoursField(_("effective hours"), null=True, blank=True)
+    cost = MoneyField(_("cost (yuan)"), high=COST_CEILING, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     completed_on = models.DateField(null=True, blank=True)
 
@@ -159,14 +172,13 @@ class Rating(models.Model):
     order = models.OneToOneField(ServiceOrder, null=True, blank=True, on_delete=models.CASCADE,
                                  related_name="rating")
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="ratings")
-    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    score = SmallCountField(_("score"), low=1, high=5)
     comment = models.CharField(_("comment"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="rating_one_to_five"),
             models.CheckConstraint(condition=Q(booking__isnull=False) ^ Q(order__isnull=False),
                                    name="rating_of_one_service"),
         ]
@@ -179,10 +191,11 @@ class WarningCatalogue(models.Model):
     """新购大型科研仪器预警目录: the year's categories where the city already has several instruments
     that are little used; purchases in them must justify themselves."""
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    threshold_hours = models.PositiveIntegerField(_("low use: effective hours a year below"), default=1200)
-    min_instruments = models.PositiveSmallIntegerField(_("at least this many instruments in the category"),
-                                                       default=3)
+    year = YearField(_("year"), unique=True)
+    threshold_hours = CountField(_("low use: effective hours a year below"), low=1, high=int(HOURS_CEILING),
+                                 default=1200)
+    min_instruments = SmallCountField(_("at least this many instruments in the category"), low=1, high=1000,
+                                      default=3)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     published_at = models.DateTimeField(default=timezone.now)
 
@@ -219,7 +232,7 @@ class PurchaseApplication(models.Model):
     category = models.ForeignKey(InstrumentCategory, on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("category"))
     specifications = models.TextField(_("technical specifications"))
-    value = models.DecimalField(_("estimated price (10,000 yuan)"), **MONEY)
+    value = MoneyField(_("estimated price (10,000 yuan)"), unit=WAN_YUAN, high=WAN_YUAN_CEILING, positive=True)
     justification = models.TextField(_("why the existing instruments are not enough"))
     status = models.CharField(_("status"), max_length=10, choices=PurchaseStatus.choices,
                               default=PurchaseStatus.SUBMITTED)
@@ -232,7 +245,6 @@ class PurchaseApplication(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("purchase application")
-        constraints = [models.CheckConstraint(condition=Q(value__gt=0), name="purchase_value_positive")]
 
     def __str__(self):
         return self.name

@@ -1,9 +1,10 @@
 """Writes of instruments: the registry, bookings and orders from request to completion (where a
 voucher pays its share), ratings."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -14,6 +15,16 @@ from kechuang.accounts.policies import verified_organization
 from kechuang.core.errors import DomainError
 from kechuang.core.search import index_text
 from kechuang.core.services import audit_record, notify
+from kechuang.core.validators import (
+    field_errors,
+    mark_clean,
+    model_errors,
+    normalize_mobile,
+    require_clean,
+    validate_aware,
+    validate_mobile,
+    validate_not_future,
+)
 from kechuang.instruments import policies, selectors
 from kechuang.instruments.models import INSTRUMENT_INDEX, Booking, Instrument, Rating, ServiceOrder
 from kechuang.instruments.workflow import BOOKING_WORKFLOW, ORDER_WORKFLOW
@@ -35,6 +46,27 @@ def instrument_tokens(instrument: Instrument) -> str:
                       instrument.specifications[:2000], instrument.lab)
 
 
+def clean_instrument(instrument: Instrument) -> None:
+    """The rules of an instrument record, for the form and the sheet import: its value, prices
+    and purchase date within their ranges (bought already, so not in the future), a mobile
+    contact number."""
+    errors = model_errors(instrument, exclude=["owner", "created_by", "search_vector"])
+    if "purchased_on" not in errors:
+        try:
+            validate_not_future(instrument.purchased_on)
+        except ValidationError as error:
+            errors["purchased_on"] = error.messages
+    if instrument.contact_phone:
+        try:
+            validate_mobile(instrument.contact_phone)
+            instrument.contact_phone = normalize_mobile(instrument.contact_phone)
+        except ValidationError as error:
+            errors["contact_phone"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    mark_clean(instrument, INSTRUMENT_FIELDS)
+
+
 @transaction.atomic
 def instrument_save(*, by, data: dict, instrument: Instrument | None = None) -> Instrument:
     """A provider registers or edits an instrument of their own organisation."""
@@ -46,7 +78,7 @@ def instrument_save(*, by, data: dict, instrument: Instrument | None = None) -> 
     for name in INSTRUMENT_FIELDS:
         if name in data:
             setattr(instrument, name, data[name])
-    instrument.full_clean()
+    clean_instrument(instrument)
     instrument.search_tokens = instrument_tokens(instrument)
     instrument.save()
     INSTRUMENT_INDEX.store([(instrument.pk, instrument.search_tokens)])
@@ -75,6 +107,32 @@ def _notify_owner(instrument, title: str, url: str = "") -> None:
             notify(membership.user, title=title, url=url)
 
 
+def clean_slot(starts_at: datetime, ends_at: datetime) -> None:
+    """A booking's time: with its time zone, in the future, ending after it starts, no longer
+    than KECHUANG_BOOKING_MAX_DAYS and starting within KECHUANG_BOOKING_MAX_AHEAD_DAYS, so that no
+    one booking holds an instrument for everyone else."""
+    errors = {}
+    for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        try:
+            validate_aware(value)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    longest, ahead = settings.KECHUANG_BOOKING_MAX_DAYS, settings.KECHUANG_BOOKING_MAX_AHEAD_DAYS
+    now = timezone.now()
+    if ends_at <= starts_at:
+        errors["ends_at"] = [_("The booking must end after it starts.")]
+    elif ends_at - starts_at > timedelta(days=longest):
+        errors["ends_at"] = [_("A booking holds the instrument for at most %(days)d days.") % {"days": longest}]
+    if starts_at < now:
+        errors["starts_at"] = [_("Book a time in the future.")]
+    elif starts_at > now + timedelta(days=ahead):
+        errors["starts_at"] = [_("Book at most %(days)d days ahead.") % {"days": ahead}]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def booking_request(*, by, instrument: Instrument, starts_at: datetime, ends_at: datetime, purpose: str,
                     voucher=None) -> Booking:
@@ -84,10 +142,7 @@ def booking_request(*, by, instrument: Instrument, starts_at: datetime, ends_at:
     which decides between concurrent requests."""
     _require(policies.can_request(by, instrument))
     organization = verified_organization(by)
-    if ends_at <= starts_at:
-        raise ValidationError({"ends_at": _("The booking must end after it starts.")})
-    if starts_at < timezone.now():
-        raise ValidationError({"starts_at": _("Book a time in the future.")})
+    clean_slot(starts_at, ends_at)
     _check_voucher(voucher, organization, instrument=instrument, kind=ServiceKind.INSTRUMENT_TIME)
     taken = DomainError(_("This time overlaps a booking already made; choose another slot."), code="slot_taken")
     if selectors.overlapping(instrument, starts_at, ends_at).exists():
@@ -135,8 +190,19 @@ def booking_cancel(*, by, booking: Booking) -> Booking:
 
 
 def _complete(service, *, by, hours: Decimal, cost: Decimal, ref: str, kind: str):
-    if hours is None or hours < 0 or cost is None or cost < 0:
-        raise ValidationError(_("Give the effective hours and the cost (zero or more)."))
+    """The usage record: the effective hours and the cost within their columns' ranges; a
+    booking is completed once its slot has begun, with at most the hours it held."""
+    errors = field_errors(type(service), {"hours": ("effective_hours", hours), "cost": ("cost", cost)},
+                          required=("hours", "cost"))
+    if isinstance(service, Booking):
+        booked = Decimal((service.ends_at - service.starts_at).total_seconds()) / 3600
+        if not service.has_started:
+            raise DomainError(_("A booking can be completed once its slot has begun (%(start)s).") % {
+                "start": f"{timezone.localtime(service.starts_at):%Y-%m-%d %H:%M}"}, code="not_started")
+        if "hours" not in errors and hours > booked:
+            errors["hours"] = [_("At most the %(hours)s hours booked.") % {"hours": booked.quantize(Decimal("0.01"))}]
+    if errors:
+        raise ValidationError(errors)
     service.effective_hours, service.cost, service.completed_on = hours, cost, timezone.localdate()
     if service.voucher_id and cost > 0:
         redemption = voucher_redeem(voucher=service.voucher, provider=service.instrument.owner, order_ref=ref,
@@ -232,8 +298,11 @@ def catalogue_build(*, by, year: int, threshold_hours: int = 1200, min_instrumen
     from kechuang.instruments.models import WarningCatalogue, WarningEntry
 
     _require(policies.can_build_catalogue(by))
-    if threshold_hours <= 0 or min_instruments <= 0:
-        raise ValidationError(_("The threshold and the number of instruments must be positive."))
+    errors = field_errors(WarningCatalogue, {name: (name, value) for name, value in (
+        ("year", year), ("threshold_hours", threshold_hours), ("min_instruments", min_instruments))},
+        required=("year", "threshold_hours", "min_instruments"))
+    if errors:
+        raise ValidationError(errors)
     catalogue, _created = WarningCatalogue.objects.update_or_create(year=year, defaults={
         "threshold_hours": threshold_hours, "min_instruments": min_instruments, "created_by": by,
         "published_at": timezone.now()})
@@ -248,11 +317,12 @@ def catalogue_build(*, by, year: int, threshold_hours: int = 1200, min_instrumen
 def purchase_apply(*, by, data: dict):
     """A purchase justification: refused below the value threshold; lists the similar instruments
     already in the city and flags a category on the latest early-warning catalogue."""
-    from django.conf import settings
-
     from kechuang.instruments.models import PurchaseApplication
 
     _require(policies.can_apply_for_purchase(by))
+    errors = field_errors(PurchaseApplication, {"value": ("value", data.get("value"))}, required=("value",))
+    if errors:
+        raise ValidationError(errors)
     threshold = Decimal(settings.KECHUANG_PURCHASE_REVIEW_THRESHOLD)
     if data["value"] < threshold:
         raise ValidationError({"value": _("Purchases below %(threshold)s (10,000 yuan) need no duplication review.")
@@ -307,9 +377,10 @@ def purchase_decide(*, by, application, approve: bool, note: str):
 
 @transaction.atomic
 def instruments_bulk_create(*, by, instruments: list[Instrument]) -> int:
-    """Instruments validated by the importer, written in one transaction and indexed."""
+    """Instruments that passed `clean_instrument` (the importer's rows), written in one
+    transaction and indexed."""
+    require_clean(instruments, INSTRUMENT_FIELDS, clean_instrument)
     for instrument in instruments:
-        instrument.full_clean()
         instrument.search_tokens = instrument_tokens(instrument)
     created = Instrument.objects.bulk_create(instruments)
     INSTRUMENT_INDEX.store([(instrument.pk, instrument.search_tokens) for instrument in created])

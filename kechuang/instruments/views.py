@@ -11,6 +11,7 @@ from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
 from kechuang.core.web import add_service_errors, form_errors_text, or_404, paginate, query_without_page, run_service
 from kechuang.instruments import forms, policies, selectors, services
 from kechuang.instruments.choices import InstrumentStatus
+from kechuang.instruments.models import WarningCatalogue
 
 
 @view_policy(PUBLIC)
@@ -131,9 +132,12 @@ def service_action(request, kind, pk, action):
 
 @view_policy(policies.can_view_utilisation, description="bureau staff and instrument providers")
 def utilisation(request):
+    low, high = WarningCatalogue._meta.get_field("year").limits()
     try:
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
+        year = timezone.localdate().year
+    if not low <= year <= high:  # a year the database can compare with
         year = timezone.localdate().year
     owner = None if request.user.is_bureau_staff else request.user.organization
     return render(request, "instruments/utilisation.html", {

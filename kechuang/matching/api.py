@@ -11,9 +11,10 @@ from ninja import Router, Schema
 from kechuang.accounts.authentication import OPTIONAL
 from kechuang.accounts.models import User
 from kechuang.achievements.selectors import achievement_get
-from kechuang.core.schemas import ReasonIn
+from kechuang.core.schemas import ReasonIn, field_type
 from kechuang.demands.selectors import demand_get
 from kechuang.matching import policies, selectors, services
+from kechuang.matching.models import Matchmaking, MatchmakingEvent
 
 router = Router(tags=["matching"])
 
@@ -78,13 +79,13 @@ class IntentIn(Schema):
 
 class NoteIn(Schema):
     text: str
-    meeting_at: datetime | None = None
+    meeting_at: field_type(MatchmakingEvent, "meeting_at") | None = None
     location: str = ""
 
 
 class SignIn(Schema):
-    amount: Decimal
-    signed_on: date
+    amount: field_type(Matchmaking, "contract_amount")
+    signed_on: field_type(Matchmaking, "contract_date")
     text: str = ""
 
 

@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.choices import PlatformRole
 from kechuang.accounts.models import User
+from kechuang.achievements.models import Achievement
+from kechuang.core.forms import model_form_field
 from kechuang.core.models import District, ReadinessLevel, TechField
+from kechuang.matching.models import Matchmaking, MatchmakingEvent
 
 
 class FindSolutionForm(forms.Form):
@@ -24,7 +27,7 @@ class MatchFilterForm(forms.Form):
                                       queryset=District.objects.all(), empty_label=_("All"))
     readiness = forms.ModelChoiceField(label=_("readiness at least"), required=False, to_field_name="level",
                                        queryset=ReadinessLevel.objects.all(), empty_label=_("Any"))
-    max_price = forms.DecimalField(label=_("price up to (10,000 yuan)"), required=False, min_value=0)
+    max_price = model_form_field(Achievement, "price", label=_("price up to (10,000 yuan)"), required=False)
     strong_only = forms.BooleanField(label=_("strong matches only"), required=False)
 
     def keep(self, recommendation) -> bool:
@@ -46,15 +49,15 @@ class IntentForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    meeting_at = forms.DateTimeField(label=_("meeting time"), required=False,
-                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    meeting_at = model_form_field(MatchmakingEvent, "meeting_at", label=_("meeting time"), required=False,
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     location = forms.CharField(label=_("place"), required=False, max_length=120)
 
 
 class SignForm(forms.Form):
-    amount = forms.DecimalField(label=_("contract amount (10,000 yuan)"), min_value=0, max_digits=12,
-                                decimal_places=2)
-    signed_on = forms.DateField(label=_("contract date"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = model_form_field(Matchmaking, "contract_amount", required=True)
+    signed_on = model_form_field(Matchmaking, "contract_date", required=True,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
     text = forms.CharField(label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 

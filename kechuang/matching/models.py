@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.achievements.models import Achievement
+from kechuang.core.fields import WAN_YUAN, WAN_YUAN_CEILING, BoundedDateField, BoundedDateTimeField, MoneyField
 from kechuang.demands.models import Demand
 from kechuang.matching.choices import OPEN_STATUSES, CaseStatus, EventKind, Side
 
@@ -26,9 +27,9 @@ class Matchmaking(models.Model):
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="supervised_cases", verbose_name=_("bureau officer"))
     match_score = models.FloatField(_("match strength"), null=True, blank=True)
-    contract_amount = models.DecimalField(_("contract amount (10,000 yuan)"), max_digits=12, decimal_places=2,
-                                          null=True, blank=True)
-    contract_date = models.DateField(_("contract date"), null=True, blank=True)
+    contract_amount = MoneyField(_("contract amount (10,000 yuan)"), unit=WAN_YUAN, high=WAN_YUAN_CEILING,
+                                 null=True, blank=True)
+    contract_date = BoundedDateField(_("contract date"), null=True, blank=True)
     close_reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
@@ -57,7 +58,7 @@ class MatchmakingEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=EventKind.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("note"), blank=True)
-    meeting_at = models.DateTimeField(_("meeting time"), null=True, blank=True)
+    meeting_at = BoundedDateTimeField(_("meeting time"), null=True, blank=True)
     location = models.CharField(_("place"), max_length=120, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 

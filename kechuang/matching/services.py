@@ -15,6 +15,7 @@ from kechuang.accounts.models import Membership, User
 from kechuang.core.errors import DomainError
 from kechuang.core.search import notify_index_change
 from kechuang.core.services import audit_record, notify
+from kechuang.core.validators import field_errors
 from kechuang.experts.models import SpecialistProfile
 from kechuang.matching import index, policies, selectors
 from kechuang.matching.choices import EventKind
@@ -192,8 +193,11 @@ def case_add_note(*, case, by, text: str, meeting_at: datetime | None = None, lo
     if not policies.can_add_note(by, case):
         raise PermissionDenied
     text = (text or "").strip()
+    errors = field_errors(MatchmakingEvent, {"meeting_at": ("meeting_at", meeting_at)})
     if not text:
-        raise ValidationError({"text": _("Write the note.")})
+        errors["text"] = [_("Write the note.")]
+    if errors:
+        raise ValidationError(errors)
     kind = EventKind.MEETING if meeting_at else EventKind.NOTE
     event = _event(case, kind=kind, by=by, text=text, meeting_at=meeting_at, location=location.strip())
     case.updated_at = timezone.now()
@@ -204,12 +208,13 @@ def case_add_note(*, case, by, text: str, meeting_at: datetime | None = None, lo
 
 @transaction.atomic
 def case_sign(*, case, by, amount, signed_on: date, text: str = "") -> Matchmaking:
-    errors = {}
-    if amount is None or amount <= 0:
+    errors = field_errors(Matchmaking, {"amount": ("contract_amount", amount),
+                                        "signed_on": ("contract_date", signed_on)})
+    if amount is None or ("amount" not in errors and amount <= 0):
         errors["amount"] = [_("Enter the contract amount, more than zero.")]
     if signed_on is None:
         errors["signed_on"] = [_("Enter the date the contract was signed.")]
-    elif signed_on > timezone.localdate():
+    elif "signed_on" not in errors and signed_on > timezone.localdate():
         errors["signed_on"] = [_("The signing date cannot be in the future.")]
     if errors:
         raise ValidationError(errors)

@@ -6,8 +6,9 @@ from decimal import Decimal
 from ninja import Router, Schema
 
 from kechuang.accounts.authentication import OPTIONAL
-from kechuang.core.schemas import ReasonIn
+from kechuang.core.schemas import ReasonIn, field_type, whole_number_type
 from kechuang.programs import selectors, services
+from kechuang.programs.models import Application
 
 router = Router(tags=["programmes"])
 
@@ -31,7 +32,7 @@ class ApplicationIn(Schema):
     title: str | None = None
     summary: str | None = None
     keywords: str | None = None
-    requested_amount: Decimal | None = None
+    requested_amount: field_type(Application, "requested_amount") | None = None
     answers: dict = {}
 
 
@@ -60,7 +61,7 @@ class AssignmentOut(Schema):
 
 
 class ReviewIn(Schema):
-    scores: dict[str, int]
+    scores: dict[str, whole_number_type(0, 100)]
     comment: str
 
 

@@ -6,11 +6,21 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.choices import OrganizationKind, OrganizationStatus
 from kechuang.accounts.models import Organization, User
-from kechuang.core.forms import DATE_INPUT, DATETIME_INPUT, RecordFormMixin
+from kechuang.core.forms import DATE_INPUT, DATETIME_INPUT, RecordFormMixin, model_form_field
 from kechuang.core.models import TechField
 from kechuang.programs import selectors
 from kechuang.programs.choices import FieldType, Verdict
-from kechuang.programs.models import Application, Call, Challenge, Programme, Project
+from kechuang.programs.models import (
+    Application,
+    Call,
+    Challenge,
+    ChallengeList,
+    Disbursement,
+    JointFundContribution,
+    Milestone,
+    Programme,
+    Project,
+)
 
 DATE, DATETIME = DATE_INPUT, DATETIME_INPUT
 
@@ -30,9 +40,8 @@ class ProgrammeForm(forms.ModelForm):
 
 
 class ContributionForm(forms.Form):
-    amount = forms.DecimalField(label=_("amount (10,000 yuan)"), min_value=Decimal("0.01"), max_digits=12,
-                                decimal_places=2)
-    received_on = forms.DateField(label=_("received on"), widget=DATE)
+    amount = model_form_field(JointFundContribution, "amount")
+    received_on = model_form_field(JointFundContribution, "received_on", widget=DATE)
     reference = forms.CharField(label=_("payment reference"), max_length=60)
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
@@ -275,8 +284,7 @@ class ReviewForm(forms.Form):
 class DecideForm(forms.Form):
     award = forms.TypedChoiceField(label=_("decision"), coerce=lambda v: v == "1",
                                    choices=[("1", _("Award")), ("0", _("Do not award"))])
-    amount = forms.DecimalField(label=_("awarded amount (10,000 yuan)"), required=False, min_value=Decimal("0.01"),
-                                max_digits=12, decimal_places=2)
+    amount = model_form_field(Application, "awarded_amount", required=False)
     note = forms.CharField(label=_("decision note"), required=False, max_length=1000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -297,19 +305,18 @@ class TaskBookForm(forms.ModelForm):
 
 class DisbursementForm(forms.Form):
     stage = forms.CharField(label=_("stage"), max_length=60)
-    planned_on = forms.DateField(label=_("planned for"), widget=DATE)
-    amount = forms.DecimalField(label=_("amount (10,000 yuan)"), min_value=Decimal("0.01"), max_digits=12,
-                                decimal_places=2)
+    planned_on = model_form_field(Disbursement, "planned_on", widget=DATE)
+    amount = model_form_field(Disbursement, "amount")
 
 
 class PayForm(forms.Form):
     disbursement = forms.IntegerField(widget=forms.HiddenInput)
-    paid_on = forms.DateField(label=_("paid on"), widget=DATE)
+    paid_on = model_form_field(Disbursement, "paid_on", required=True, widget=DATE)
 
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("milestone"), max_length=120)
-    due_on = forms.DateField(label=_("due on"), widget=DATE)
+    due_on = model_form_field(Milestone, "due_on", widget=DATE)
 
 
 class ReportForm(forms.Form):
@@ -356,7 +363,7 @@ def first_error(form) -> str:
 
 
 class ChallengeListBuildForm(forms.Form):
-    year = forms.IntegerField(label=_("year"), min_value=2020, max_value=2100)
+    year = model_form_field(ChallengeList, "year")
     quarter = forms.TypedChoiceField(label=_("quarter"), coerce=int, choices=[(q, f"Q{q}") for q in range(1, 5)])
 
 

@@ -11,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.accounts.choices import OrganizationKind
 from kechuang.accounts.models import Organization
 from kechuang.achievements.models import FundedProject
-from kechuang.core.fields import ChoiceSetField
+from kechuang.core.fields import (
+    WAN_YUAN,
+    WAN_YUAN_CEILING,
+    BoundedDateField,
+    BoundedDateTimeField,
+    BoundedDecimalField,
+    ChoiceSetField,
+    MoneyField,
+    SmallCountField,
+    YearField,
+)
 from kechuang.core.models import District, TechField
 from kechuang.demands.models import Demand
 from kechuang.programs.choices import (
@@ -26,7 +36,7 @@ from kechuang.programs.choices import (
     Verdict,
 )
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY = {"unit": WAN_YUAN, "high": WAN_YUAN_CEILING}
 
 
 class Programme(models.Model):
@@ -38,8 +48,8 @@ class Programme(models.Model):
     description = models.TextField(_("description"), blank=True)
     sponsor = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="sponsored_programmes", verbose_name=_("sponsoring enterprise"))
-    naming_threshold = models.DecimalField(_("contribution that earns naming rights (10,000 yuan)"), **MONEY,
-                                           default=Decimal("1000"))
+    naming_threshold = MoneyField(_("contribution that earns naming rights (10,000 yuan)"), **MONEY, positive=True,
+                                  default=Decimal("1000"))
     topic_fields = models.ManyToManyField(TechField, blank=True, related_name="+",
                                           verbose_name=_("topic areas (joint funds: the sponsor's fields)"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -51,7 +61,6 @@ class Programme(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(kind=ProgrammeKind.JOINT_FUND) | Q(sponsor__isnull=False),
                                    name="joint_fund_has_sponsor"),
-            models.CheckConstraint(condition=Q(naming_threshold__gt=0), name="naming_threshold_positive"),
         ]
 
     def __str__(self):
@@ -77,8 +86,8 @@ class JointFundContribution(models.Model):
     """One payment of the sponsor into a joint fund; rows are only ever added."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="contributions")
-    amount = models.DecimalField(_("amount (10,000 yuan)"), **MONEY)
-    received_on = models.DateField(_("received on"))
+    amount = MoneyField(_("amount (10,000 yuan)"), **MONEY, positive=True)
+    received_on = BoundedDateField(_("received on"))
     reference = models.CharField(_("payment reference"), max_length=60, unique=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -86,7 +95,6 @@ class JointFundContribution(models.Model):
 
     class Meta:
         ordering = ["received_on", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="contribution_positive")]
 
     def __str__(self):
         return f"{self.programme} +{self.amount}"
@@ -98,12 +106,12 @@ class Call(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls",
                                   verbose_name=_("programme"))
     title = models.CharField(_("title"), max_length=160)
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = YearField(_("year"))
     guide = models.TextField(_("call guide"), blank=True)
-    opens_at = models.DateTimeField(_("opens at"))
-    closes_at = models.DateTimeField(_("closes at"))
-    budget = models.DecimalField(_("budget (10,000 yuan)"), **MONEY)
-    max_award = models.DecimalField(_("largest award (10,000 yuan)"), **MONEY, null=True, blank=True)
+    opens_at = BoundedDateTimeField(_("opens at"))
+    closes_at = BoundedDateTimeField(_("closes at"))
+    budget = MoneyField(_("budget (10,000 yuan)"), **MONEY, positive=True)
+    max_award = MoneyField(_("largest award (10,000 yuan)"), **MONEY, positive=True, null=True, blank=True)
     eligible_kinds = ChoiceSetField(_("eligible organisation kinds"), choices_class=OrganizationKind,
                                     help_text=_("Leave empty to admit every kind."))
     eligible_districts = models.ManyToManyField(District, blank=True, related_name="+",
@@ -111,14 +119,14 @@ class Call(models.Model):
                                                 help_text=_("Leave empty to admit every district."))
     require_verified = models.BooleanField(_("only verified organisations"), default=True)
     exclude_overdue = models.BooleanField(_("refuse organisations with overdue projects"), default=True)
-    max_per_organization = models.PositiveSmallIntegerField(_("applications per organisation"), default=0,
-                                                            help_text=_("0 means no limit."))
-    max_per_person = models.PositiveSmallIntegerField(_("applications per person"), default=1,
-                                                      help_text=_("0 means no limit."))
+    max_per_organization = SmallCountField(_("applications per organisation"), high=1000, default=0,
+                                           help_text=_("0 means no limit."))
+    max_per_person = SmallCountField(_("applications per person"), high=100, default=1,
+                                     help_text=_("0 means no limit."))
     form_schema = models.JSONField(_("application form"), default=list, blank=True)
     criteria = models.JSONField(_("review criteria"), default=list, blank=True)
-    reviewers_per_application = models.PositiveSmallIntegerField(_("reviewers per application"), default=3)
-    enterprise_reviewers = models.PositiveSmallIntegerField(_("enterprise experts per panel (at least)"), default=0)
+    reviewers_per_application = SmallCountField(_("reviewers per application"), low=1, high=50, default=3)
+    enterprise_reviewers = SmallCountField(_("enterprise experts per panel (at least)"), high=50, default=0)
     blind_review = models.BooleanField(_("blind review (experts do not see the applicant)"), default=True)
     status = models.CharField(_("status"), max_length=10, choices=CallStatus.choices, default=CallStatus.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -129,7 +137,6 @@ class Call(models.Model):
         verbose_name = _("call")
         constraints = [
             models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"),
-            models.CheckConstraint(condition=Q(budget__gt=0), name="call_budget_positive"),
         ]
 
     def __str__(self):
@@ -175,12 +182,12 @@ class Application(models.Model):
                                 help_text=_("Separate keywords with commas."))
     tech_field = models.ForeignKey(TechField, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("technology field"))
-    requested_amount = models.DecimalField(_("requested funding (10,000 yuan)"), **MONEY)
+    requested_amount = MoneyField(_("requested funding (10,000 yuan)"), **MONEY, positive=True)
     answers = models.JSONField(default=dict, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=ApplicationStatus.choices,
                               default=ApplicationStatus.DRAFT, db_index=True)
     return_reason = models.TextField(_("reason"), blank=True)
-    awarded_amount = models.DecimalField(_("awarded amount (10,000 yuan)"), **MONEY, null=True, blank=True)
+    awarded_amount = MoneyField(_("awarded amount (10,000 yuan)"), **MONEY, null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -191,7 +198,6 @@ class Application(models.Model):
         ordering = ["-updated_at", "-pk"]
         verbose_name = _("application")
         constraints = [
-            models.CheckConstraint(condition=Q(requested_amount__gt=0), name="requested_amount_positive"),
             models.CheckConstraint(condition=~Q(status=ApplicationStatus.AWARDED) | Q(awarded_amount__gt=0),
                                    name="award_has_amount"),
         ]
@@ -212,7 +218,8 @@ class ReviewAssignment(models.Model):
     enterprise_expert = models.BooleanField(default=False)
     decline_reason = models.CharField(_("reason"), max_length=300, blank=True)
     scores = models.JSONField(default=dict, blank=True)
-    weighted_score = models.DecimalField(_("weighted score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    weighted_score = BoundedDecimalField(_("weighted score"), low=Decimal("0"), high=Decimal("100"), max_digits=6,
+                                         decimal_places=2, null=True, blank=True)
     comment = models.TextField(_("review comment"), blank=True)
     invited_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
@@ -235,22 +242,21 @@ class Project(models.Model):
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="project")
     funded_project = models.OneToOneField(FundedProject, on_delete=models.PROTECT, related_name="programme_project")
-    amount = models.DecimalField(_("award (10,000 yuan)"), **MONEY)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    amount = MoneyField(_("award (10,000 yuan)"), **MONEY, positive=True)
+    starts_on = BoundedDateField(_("starts on"))
+    ends_on = BoundedDateField(_("ends on"))
     objectives = models.TextField(_("objectives"), blank=True)
     deliverables = models.TextField(_("deliverables"), blank=True)
     indicators = models.TextField(_("assessment indicators"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE)
     acceptance_opinion = models.TextField(_("acceptance opinion"), blank=True)
-    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    accepted_on = BoundedDateField(_("accepted on"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("project")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="project_amount_positive"),
             models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="project_ends_after_start"),
         ]
 
@@ -261,13 +267,12 @@ class Project(models.Model):
 class Disbursement(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="disbursements")
     stage = models.CharField(_("stage"), max_length=60)
-    planned_on = models.DateField(_("planned for"))
-    amount = models.DecimalField(_("amount (10,000 yuan)"), **MONEY)
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    planned_on = BoundedDateField(_("planned for"))
+    amount = MoneyField(_("amount (10,000 yuan)"), **MONEY, positive=True)
+    paid_on = BoundedDateField(_("paid on"), null=True, blank=True)
 
     class Meta:
         ordering = ["planned_on", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_positive")]
 
     def __str__(self):
         return f"{self.stage} {self.amount}"
@@ -276,7 +281,7 @@ class Disbursement(models.Model):
 class Milestone(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=120)
-    due_on = models.DateField(_("due on"))
+    due_on = BoundedDateField(_("due on"))
     status = models.CharField(_("status"), max_length=10, choices=MilestoneStatus.choices,
                               default=MilestoneStatus.PENDING)
     report = models.TextField(_("progress report"), blank=True)
@@ -311,11 +316,14 @@ class AcceptanceVote(models.Model):
 
 
 
+MAX_TEAMS, MAX_PHASES = 20, 10
+
+
 class ChallengeList(models.Model):
     """榜单: the quarter's open-competition challenges, built from the demands marked as candidates."""
 
-    year = models.PositiveSmallIntegerField(_("year"))
-    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=[(q, f"Q{q}") for q in range(1, 5)])
+    year = YearField(_("year"))
+    quarter = SmallCountField(_("quarter"), low=1, high=4, choices=[(q, f"Q{q}") for q in range(1, 5)])
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -340,23 +348,18 @@ class Challenge(models.Model):
     setter = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="challenges",
                                verbose_name=_("enterprise that set the challenge"))
     goals = models.TextField(_("goals and indicators"))
-    budget = models.DecimalField(_("budget (10,000 yuan)"), **MONEY)
-    deadline = models.DateField(_("deadline for solver teams"))
-    max_teams = models.PositiveSmallIntegerField(_("teams funded in phase one (K)"), default=3)
-    phase_one_amount = models.DecimalField(_("phase-one funding per team (10,000 yuan)"), **MONEY)
-    phases = models.PositiveSmallIntegerField(_("phases"), default=2)
-    current_phase = models.PositiveSmallIntegerField(default=0)
+    budget = MoneyField(_("budget (10,000 yuan)"), **MONEY, positive=True)
+    deadline = BoundedDateField(_("deadline for solver teams"))
+    max_teams = SmallCountField(_("teams funded in phase one (K)"), low=1, high=MAX_TEAMS, default=3)
+    phase_one_amount = MoneyField(_("phase-one funding per team (10,000 yuan)"), **MONEY, positive=True)
+    phases = SmallCountField(_("phases"), low=1, high=MAX_PHASES, default=2)
+    current_phase = SmallCountField(high=MAX_PHASES, default=0)
     status = models.CharField(_("status"), max_length=10, choices=ChallengeStatus.choices,
                               default=ChallengeStatus.DRAFT)
 
     class Meta:
         ordering = ["challenge_list", "pk"]
         verbose_name = _("challenge")
-        constraints = [
-            models.CheckConstraint(condition=Q(budget__gt=0) & Q(phase_one_amount__gt=0),
-                                   name="challenge_money_positive"),
-            models.CheckConstraint(condition=Q(max_teams__gte=1) & Q(phases__gte=1), name="challenge_shape_valid"),
-        ]
 
     def __str__(self):
         return self.call.title
@@ -366,7 +369,7 @@ class StageAssessment(models.Model):
     """One team's outcome at the end of one phase of the parallel track."""
 
     challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="assessments")
-    phase = models.PositiveSmallIntegerField(_("phase"))
+    phase = SmallCountField(_("phase"), low=1, high=MAX_PHASES)
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="stage_assessments",
                                     verbose_name=_("solver team"))
     decision = models.CharField(_("decision"), max_length=10, choices=StageDecision.choices)

@@ -17,6 +17,7 @@ from kechuang.core.errors import DomainError
 from kechuang.core.files import DOCUMENTS, attachment_store
 from kechuang.core.policies import is_bureau_staff
 from kechuang.core.services import audit_record, notify
+from kechuang.core.validators import field_errors, validate_not_future
 from kechuang.demands.models import Demand
 from kechuang.demands.workflow import INDEXED as DEMAND_INDEXED
 from kechuang.experts.assignment import Infeasible, Problem, solve, solve_randomised
@@ -84,6 +85,13 @@ def programme_save(*, by, data: dict, programme: Programme | None = None) -> Pro
     return programme
 
 
+def _not_future(errors: dict, name: str, day: date) -> None:
+    try:
+        validate_not_future(day)
+    except ValidationError as error:
+        errors[name] = error.messages
+
+
 @transaction.atomic
 def contribution_record(*, by, programme: Programme, amount: Decimal, received_on: date, reference: str,
                         note: str = "") -> JointFundContribution:
@@ -92,8 +100,13 @@ def contribution_record(*, by, programme: Programme, amount: Decimal, received_o
     _require(policies.can_manage_programmes(by))
     if programme.kind != ProgrammeKind.JOINT_FUND:
         raise DomainError(_("Only joint funds take contributions."))
-    if amount is None or amount <= 0:
-        raise ValidationError({"amount": _("The amount must be greater than zero.")})
+    errors = field_errors(JointFundContribution, {"amount": ("amount", amount),
+                                                  "received_on": ("received_on", received_on)},
+                          required=("amount", "received_on"))
+    if "received_on" not in errors:
+        _not_future(errors, "received_on", received_on)
+    if errors:
+        raise ValidationError(errors)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if JointFundContribution.objects.filter(reference=reference).exists():
         raise ValidationError({"reference": _("A payment with this reference is already recorded.")})
@@ -121,6 +134,8 @@ def call_save(*, by, data: dict, call: Call | None = None) -> Call:
     for name, value in data.items():
         setattr(call, name, value)
     call.full_clean()
+    if call.enterprise_reviewers > call.reviewers_per_application:
+        raise ValidationError({"enterprise_reviewers": _("A panel cannot have more enterprise experts than experts.")})
     if call.closes_at <= call.opens_at:
         raise ValidationError({"closes_at": _("The call must close after it opens.")})
     call.save()
@@ -496,6 +511,9 @@ def application_decide(*, by, application: Application, award: bool, amount: Dec
     _require(policies.can_decide(by, application))
     call = application.call
     if award:
+        errors = field_errors(Application, {"amount": ("awarded_amount", amount)})
+        if errors:
+            raise ValidationError(errors)
         if amount is None or amount <= 0:
             raise ValidationError({"amount": _("An award needs an amount greater than zero.")})
         if call.max_award is not None and amount > call.max_award:
@@ -550,9 +568,11 @@ def project_update(*, by, project: Project, data: dict) -> Project:
 def disbursement_add(*, by, project: Project, stage: str, planned_on: date, amount: Decimal) -> Disbursement:
     project = _lock_project(project)
     _require(policies.can_manage_project(by, project))
+    errors = field_errors(Disbursement, {"amount": ("amount", amount), "planned_on": ("planned_on", planned_on)},
+                          required=("amount", "planned_on"))
+    if errors:
+        raise ValidationError(errors)
     planned = project.disbursements.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    if amount is None or amount <= 0:
-        raise ValidationError({"amount": _("The amount must be greater than zero.")})
     if planned + amount > project.amount:
         raise ValidationError({"amount": _("The schedule would exceed the award (%(left)s left to plan).")
                                % {"left": project.amount - planned}})
@@ -567,6 +587,11 @@ def disbursement_pay(*, by, disbursement: Disbursement, paid_on: date) -> Disbur
     _require(is_bureau_staff(by))
     if disbursement.paid_on is not None:
         raise DomainError(_("This instalment is already paid."))
+    errors = field_errors(Disbursement, {"paid_on": ("paid_on", paid_on)}, required=("paid_on",))
+    if "paid_on" not in errors:
+        _not_future(errors, "paid_on", paid_on)
+    if errors:
+        raise ValidationError(errors)
     disbursement.paid_on = paid_on
     disbursement.save(update_fields=["paid_on"])
     audit_record("project.disbursement_paid", by=by, obj=disbursement.project,
@@ -578,7 +603,7 @@ def disbursement_pay(*, by, disbursement: Disbursement, paid_on: date) -> Disbur
 def milestone_add(*, by, project: Project, title: str, due_on: date) -> Milestone:
     project = _lock_project(project)
     _require(policies.can_manage_project(by, project))
-    if not project.starts_on <= due_on <= project.ends_on:
+    if due_on is None or not project.starts_on <= due_on <= project.ends_on:
         raise ValidationError({"due_on": _("The milestone must fall within the project's duration.")})
     milestone = Milestone.objects.create(project=project, title=title, due_on=due_on)
     audit_record("project.milestone_added", by=by, obj=project, changes={"title": title, "due_on": due_on})
@@ -726,6 +751,9 @@ def challenge_list_build(*, by, year: int, quarter: int) -> ChallengeList:
     _require(policies.can_manage_programmes(by))
     if quarter not in (1, 2, 3, 4):
         raise ValidationError({"quarter": _("The quarter is 1, 2, 3 or 4.")})
+    errors = field_errors(ChallengeList, {"year": ("year", year)}, required=("year",))
+    if errors:
+        raise ValidationError(errors)
     challenge_list, _created = ChallengeList.objects.get_or_create(year=year, quarter=quarter,
                                                                   defaults={"created_by": by})
     if challenge_list.published_at is not None:

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
-from kechuang.core.schemas import ReasonIn
+from kechuang.core.schemas import ReasonIn, field_type
 from kechuang.vouchers import selectors, services
+from kechuang.vouchers.models import Voucher
 
 router = Router(tags=["vouchers"])
 
@@ -32,7 +33,7 @@ class VoucherOut(Schema):
 
 
 class ApplyIn(Schema):
-    amount: Decimal
+    amount: field_type(Voucher, "requested_amount")
     purpose: str
 
 

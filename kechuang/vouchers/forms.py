@@ -5,9 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.choices import OrganizationKind
-from kechuang.core.forms import DATE_INPUT
+from kechuang.core.forms import DATE_INPUT, model_form_field
 from kechuang.vouchers.choices import ServiceKind
-from kechuang.vouchers.models import VoucherScheme
+from kechuang.vouchers.models import Voucher, VoucherScheme
 
 
 class SchemeForm(forms.ModelForm):
@@ -36,9 +36,6 @@ class SchemeForm(forms.ModelForm):
         start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", _("The scheme must end after it starts."))
-        share = cleaned.get("share")
-        if share is not None and not Decimal("0") < share <= Decimal("1"):
-            self.add_error("share", _("The share is a fraction between 0 and 1."))
         return cleaned
 
     def service_data(self) -> dict:
@@ -48,11 +45,9 @@ class SchemeForm(forms.ModelForm):
 
 
 class ApplyForm(forms.Form):
-    amount = forms.DecimalField(label=_("amount (yuan)"), min_value=Decimal("0.01"), max_digits=14,
-                                decimal_places=2)
+    amount = model_form_field(Voucher, "requested_amount", label=_("amount (yuan)"))
     purpose = forms.CharField(label=_("intended use"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
 class IssueForm(forms.Form):
-    amount = forms.DecimalField(label=_("amount to issue (yuan)"), min_value=Decimal("0.01"), max_digits=14,
-                                decimal_places=2, required=False)
+    amount = model_form_field(Voucher, "requested_amount", label=_("amount to issue (yuan)"), required=False)

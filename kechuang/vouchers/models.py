@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.choices import OrganizationKind
 from kechuang.accounts.models import Organization
-from kechuang.core.fields import ChoiceSetField
+from kechuang.core.fields import YUAN_CEILING, BoundedDateField, ChoiceSetField, MoneyField, ShareField, YearField
 from kechuang.core.models import AppendOnlyQuerySet
 from kechuang.vouchers.choices import (
     AccountKind,
@@ -26,6 +26,7 @@ from kechuang.vouchers.choices import (
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+AMOUNT = {"max_digits": 14, "high": YUAN_CEILING}
 
 
 class LedgerAccount(models.Model):
@@ -81,10 +82,10 @@ class VoucherScheme(models.Model):
     """One year's innovation voucher scheme (创新券)."""
 
     name = models.CharField(_("name"), max_length=120)
-    year = models.PositiveSmallIntegerField(_("year"))
-    total_budget = models.DecimalField(_("total budget (yuan)"), **MONEY)
-    per_enterprise_cap = models.DecimalField(_("cap per enterprise (yuan)"), **MONEY)
-    share = models.DecimalField(_("share of a service's cost a voucher may pay"), max_digits=3, decimal_places=2)
+    year = YearField(_("year"))
+    total_budget = MoneyField(_("total budget (yuan)"), **AMOUNT, positive=True)
+    per_enterprise_cap = MoneyField(_("cap per enterprise (yuan)"), **AMOUNT, positive=True)
+    share = ShareField(_("share of a service's cost a voucher may pay"))
     eligible_kinds = ChoiceSetField(_("eligible enterprise kinds"), choices_class=OrganizationKind,
                                     help_text=_("Leave empty for enterprises of every kind."))
     eligible_services = ChoiceSetField(_("eligible services"), choices_class=ServiceKind,
@@ -92,8 +93,8 @@ class VoucherScheme(models.Model):
     eligible_providers = models.ManyToManyField(Organization, blank=True, related_name="+",
                                                 verbose_name=_("eligible providers"),
                                                 help_text=_("Leave empty to admit every provider."))
-    valid_from = models.DateField(_("valid from"))
-    valid_until = models.DateField(_("valid until"))
+    valid_from = BoundedDateField(_("valid from"))
+    valid_until = BoundedDateField(_("valid until"))
     status = models.CharField(_("status"), max_length=8, choices=SchemeStatus.choices, default=SchemeStatus.DRAFT)
     account = models.OneToOneField(LedgerAccount, on_delete=models.PROTECT, related_name="scheme")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -102,9 +103,6 @@ class VoucherScheme(models.Model):
         ordering = ["-year", "name"]
         verbose_name = _("voucher scheme")
         constraints = [
-            models.CheckConstraint(condition=Q(total_budget__gt=0) & Q(per_enterprise_cap__gt=0),
-                                   name="scheme_amounts_positive"),
-            models.CheckConstraint(condition=Q(share__gt=0) & Q(share__lte=1), name="scheme_share_fraction"),
             models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="scheme_dates_ordered"),
         ]
 
@@ -116,8 +114,8 @@ class Voucher(models.Model):
     scheme = models.ForeignKey(VoucherScheme, on_delete=models.PROTECT, related_name="vouchers")
     enterprise = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="vouchers",
                                    verbose_name=_("enterprise"))
-    requested_amount = models.DecimalField(_("requested amount (yuan)"), **MONEY)
-    issued_amount = models.DecimalField(_("issued amount (yuan)"), **MONEY, default=0)
+    requested_amount = MoneyField(_("requested amount (yuan)"), **AMOUNT, positive=True)
+    issued_amount = MoneyField(_("issued amount (yuan)"), **AMOUNT, default=0)
     purpose = models.TextField(_("intended use"))
     status = models.CharField(_("status"), max_length=8, choices=VoucherStatus.choices,
                               default=VoucherStatus.APPLIED)
@@ -133,8 +131,6 @@ class Voucher(models.Model):
         ordering = ["-applied_at", "-pk"]
         verbose_name = _("voucher")
         constraints = [
-            models.CheckConstraint(condition=Q(requested_amount__gt=0) & Q(issued_amount__gte=0),
-                                   name="voucher_amounts_valid"),
             models.CheckConstraint(condition=~Q(status=VoucherStatus.ISSUED) | Q(issued_amount__gt=0),
                                    name="issued_voucher_has_amount"),
         ]
@@ -149,7 +145,7 @@ class Settlement(models.Model):
     provider = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="voucher_settlements")
     status = models.CharField(_("status"), max_length=10, choices=SettlementStatus.choices,
                               default=SettlementStatus.REQUESTED)
-    total = models.DecimalField(_("total (yuan)"), **MONEY)
+    total = MoneyField(_("total (yuan)"), **AMOUNT, positive=True)
     account = models.OneToOneField(LedgerAccount, on_delete=models.PROTECT, related_name="settlement")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
@@ -160,7 +156,6 @@ class Settlement(models.Model):
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
-        constraints = [models.CheckConstraint(condition=Q(total__gt=0), name="settlement_total_positive")]
 
     def __str__(self):
         return f"{self.provider} {self.total}"
@@ -172,10 +167,10 @@ class Redemption(models.Model):
     voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="redemptions")
     provider = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="voucher_redemptions")
     order_ref = models.CharField(_("service order"), max_length=60, unique=True)
-    order_cost = models.DecimalField(_("cost of the service (yuan)"), **MONEY)
+    order_cost = MoneyField(_("cost of the service (yuan)"), **AMOUNT)
     booked_on = models.DateField(_("booked on"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    amount = models.DecimalField(_("paid by the voucher (yuan)"), **MONEY)
+    amount = MoneyField(_("paid by the voucher (yuan)"), **AMOUNT)
     status = models.CharField(_("status"), max_length=14, choices=RedemptionStatus.choices,
                               default=RedemptionStatus.PENDING)
     settlement = models.ForeignKey(Settlement, null=True, blank=True, on_delete=models.PROTECT,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from kechuang.accounts.policies import verified_organization
 from kechuang.core.errors import DomainError
 from kechuang.core.services import audit_record, notify
+from kechuang.core.validators import field_errors, model_errors
 from kechuang.vouchers import policies, selectors
 from kechuang.vouchers.choices import (
     AccountKind,
@@ -88,8 +89,10 @@ def scheme_create(*, by, data: dict, providers=()) -> VoucherScheme:
     """A scheme with its budget moved in from the treasury; active at once."""
     _require(policies.can_manage_schemes(by))
     scheme = VoucherScheme(created_by=by, status=SchemeStatus.ACTIVE, **data)
+    errors = model_errors(scheme, exclude=["account"])
+    if errors:
+        raise ValidationError(errors)
     scheme.account = LedgerAccount.objects.create(kind=AccountKind.SCHEME, label=str(data.get("name", "")))
-    scheme.full_clean(exclude=["account"])
     scheme.save()
     scheme.eligible_providers.set(providers)
     move(kind=MovementKind.FUND, source=treasury(), target=scheme.account, amount=scheme.total_budget,
@@ -105,8 +108,9 @@ def voucher_apply(*, by, scheme: VoucherScheme, amount: Decimal, purpose: str) -
     today = timezone.localdate()
     if not scheme.valid_from <= today <= scheme.valid_until:
         raise DomainError(_("The scheme is not open on this date."))
-    if amount is None or amount <= 0:
-        raise ValidationError({"amount": _("The amount must be greater than zero.")})
+    errors = field_errors(Voucher, {"amount": ("requested_amount", amount)}, required=("amount",))
+    if errors:
+        raise ValidationError(errors)
     enterprise = verified_organization(by)
     left = (scheme.per_enterprise_cap - selectors.committed_for(scheme, enterprise)).quantize(CENT)
     if amount > left:
@@ -130,7 +134,10 @@ def voucher_issue(*, by, voucher: Voucher, amount: Decimal | None = None) -> Vou
     zero)."""
     voucher = _lock_voucher(voucher)
     _require(policies.can_decide_voucher(by))
-    amount = Decimal(amount if amount is not None else voucher.requested_amount).quantize(CENT)
+    amount = amount if amount is not None else voucher.requested_amount
+    errors = field_errors(Voucher, {"amount": ("requested_amount", amount)})
+    if errors:
+        raise ValidationError(errors)
     if not 0 < amount <= voucher.requested_amount:
         raise ValidationError({"amount": _("Issue more than zero and at most the amount requested.")})
     voucher.status = VOUCHER_WORKFLOW.target(voucher.status, "issue")

@@ -59,8 +59,11 @@ def decide(request, pk, action):
     voucher = or_404(selectors.voucher_get, request.user, pk)
     if action == "issue":
         form = forms.IssueForm(request.POST)
-        amount = form.cleaned_data.get("amount") if form.is_valid() else None
-        run_service(request, lambda: services.voucher_issue(by=request.user, voucher=voucher, amount=amount))
+        if not form.is_valid():  # an unreadable amount is refused, not read as "the amount requested"
+            messages.error(request, form_errors_text(form))
+        else:
+            run_service(request, lambda: services.voucher_issue(by=request.user, voucher=voucher,
+                                                              amount=form.cleaned_data["amount"]))
     elif action == "reject":
         run_service(request, lambda: services.voucher_reject(by=request.user, voucher=voucher,
                                                        reason=request.POST.get("reason", "")))

@@ -11,7 +11,8 @@ from django.utils import timezone
 from kechuang.accounts.choices import OrganizationKind, OrgRole, PlatformRole
 from kechuang.accounts.tests.factories import OrganizationFactory, grant, member_of
 from kechuang.instruments import services as instrument_services
-from kechuang.instruments.models import InstrumentCategory
+from kechuang.instruments.models import Booking, InstrumentCategory
+from kechuang.instruments.tests.factories import slot_begun
 from kechuang.vouchers import selectors, services
 from kechuang.vouchers.models import LedgerAccount, Settlement, Voucher
 from tests.e2e.test_achievement_journey import sign_in
@@ -76,10 +77,14 @@ def test_voucher_from_application_to_settlement(live_server, browser, screenshot
     assert "待确认" in page.get_by_test_id("my-bookings").inner_text()
     page.close()
 
-    # The provider confirms and completes it: 3 hours at 800 yuan; the voucher pays half.
+    # The provider confirms it; once the slot has begun (two days pass) the provider completes it:
+    # 3 hours at 800 yuan; the voucher pays half.
     page = new_page(browser, live_server, provider.email)
     page.goto(f"{live_server.url}/instruments/queue/")
     page.get_by_test_id("confirm").click()
+    assert page.get_by_test_id("complete-form").count() == 0
+    slot_begun(Booking.objects.get())
+    page.reload()
     form = page.get_by_test_id("complete-form")
     form.locator("input[name=hours]").fill("3")
     form.locator("input[name=cost]").fill("2400")

@@ -1,7 +1,10 @@
+from datetime import timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from kechuang.instruments import services
-from kechuang.instruments.models import InstrumentCategory
+from kechuang.instruments.models import Booking, InstrumentCategory
 
 
 def category(code="0101", name="质谱仪器"):
@@ -17,3 +20,13 @@ def make_instrument(world, **data):
               "specifications": "分辨率140000，质量范围50-6000",
               "internal_price": Decimal("300"), "external_price": Decimal("600"), "lab": "分析测试中心"} | data
     return services.instrument_save(by=world.users.provider, data=values)
+
+
+def slot_begun(booking, *, ago=timedelta(minutes=30)):
+    """Time passes: the booking's slot began `ago` (no service books the past, and a booking is
+    completed only once its slot has begun). Keeps the slot's length."""
+    length = booking.ends_at - booking.starts_at
+    start = timezone.now().replace(microsecond=0) - ago
+    Booking.objects.filter(pk=booking.pk).update(starts_at=start, ends_at=start + length)
+    booking.refresh_from_db()
+    return booking

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from kechuang.core.testing import SIGNED_IN_PERSONAS, AccessCase, access_params, check_access
 from kechuang.instruments import services
-from kechuang.instruments.tests.factories import make_instrument
+from kechuang.instruments.tests.factories import make_instrument, slot_begun
 
 
 def instrument(world):
@@ -34,6 +34,7 @@ def confirmed_booking(world):
 
     pk = booking(world)[1]
     Booking.objects.filter(pk=pk).update(status="confirmed")
+    slot_begun(Booking.objects.get(pk=pk))
     return [pk]
 
 
@@ -106,6 +107,7 @@ def test_the_booking_page_flow(client_for, world):
     provider = client_for("provider")
     booking = Booking.objects.get()
     provider.post(reverse("instruments:service_action", args=["booking", booking.pk, "confirm"]))
+    slot_begun(booking)
     provider.post(reverse("instruments:service_action", args=["booking", booking.pk, "complete"]),
                   {"hours": "1.5", "cost": "900"})
     booking.refresh_from_db()

@@ -12,7 +12,7 @@ from kechuang.core.errors import DomainError, TransitionNotAllowed
 from kechuang.instruments import selectors, services
 from kechuang.instruments.choices import BookingStatus
 from kechuang.instruments.models import Booking, Rating
-from kechuang.instruments.tests.factories import category, make_instrument
+from kechuang.instruments.tests.factories import category, make_instrument, slot_begun
 from kechuang.vouchers import selectors as voucher_selectors
 from kechuang.vouchers.models import LedgerAccount, Redemption
 from kechuang.vouchers.tests.factories import issued_voucher, make_scheme
@@ -80,6 +80,7 @@ def test_completion_pays_the_voucher_share(world):
     services.booking_answer(by=world.users.provider, booking=booking, confirm=True)
     with pytest.raises(PermissionDenied):     # not the owner's provider
         services.booking_answer(by=world.users.org_admin, booking=booking, confirm=True)
+    slot_begun(booking)
     services.booking_complete(by=world.users.provider, booking=booking, hours=Decimal("2"), cost=Decimal("1200"))
     redemption = Redemption.objects.get(order_ref=f"booking:{booking.pk}")
     assert redemption.amount == Decimal("600.00") and redemption.provider == world.orgs.institute
@@ -108,6 +109,7 @@ def test_testing_orders_utilisation_and_ratings(world):
     internal = services.booking_request(by=world.users.institute_user, instrument=instrument, starts_at=start,
                                         ends_at=end, purpose="本单位使用")
     services.booking_answer(by=world.users.provider, booking=internal, confirm=True)
+    slot_begun(internal)
     services.booking_complete(by=world.users.provider, booking=internal, hours=Decimal("1.5"), cost=Decimal("450"))
     year = timezone.localdate().year
     [row] = selectors.utilisation(year, owner=world.orgs.institute)

@@ -240,6 +240,20 @@ def test_scores_out_of_range_are_refused(world, in_review):
     assert seat.status == AssignmentStatus.ACCEPTED and seat.weighted_score is None
 
 
+@pytest.mark.parametrize(("score", "message"), [
+    ("NaN", "请输入有限的数值：NaN、Infinity 不是有效数字。"), (1e30, "请输入不超过 100 的数值。"),
+    ("1E+999999999", "请输入不超过 100 的数值。"), (-1, "请输入不小于 0 的数值。"), (80.5, "请输入整数。")])
+def test_scores_out_of_range_through_the_api_are_a_422(client, world, in_review, score, message):
+    seat = in_review[0].assignments.first()
+    services.assignment_respond(by=seat.expert, assignment=seat, accept=True)
+    client.force_login(seat.expert)
+    response = client.post(f"/api/v1/reviews/{seat.pk}/submit", {
+        "scores": SCORES | {"team": score}, "comment": "十个字以上的意见。"}, content_type="application/json")
+    assert response.status_code == 422 and [item["msg"] for item in response.json()["detail"]] == [message]
+    seat.refresh_from_db()
+    assert seat.status == AssignmentStatus.ACCEPTED and seat.weighted_score is None
+
+
 def complete_reviews(applications, scores_by_rank=((85, 80), (60, 55))):
     for application, (high, low) in zip(applications, scores_by_rank, strict=True):
         for number, seat in enumerate(application.assignments.all()):
