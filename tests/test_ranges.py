@@ -26,7 +26,7 @@ from kechuang.vouchers.models import Voucher
 UNBOUNDED = {
     "core.AuditChainHead.last_event_id", "core.AuditChainHead.length", "core.Attachment.size", "core.Job.progress",
     "core.District.sort_order", "core.IndustryChain.sort_order", "core.TechField.sort_order",
-    "core.IndustryClass.sort_order", "core.ReadinessLevel.level", "accounts.User.failed_logins",
+    "core.IndustryClass.sort_order", "core.ReadinessLevel.level", "accounts.SignInThrottle.failures",
     "achievements.Achievement.version", "achievements.Achievement.facet_trl", "achievements.Completer.order",
     "achievements.AchievementVersion.number", "vouchers.LedgerAccount.balance", "vouchers.Movement.amount",
     "vouchers.Redemption.booked_on", "vouchers.Redemption.completed_on", "matching.Matchmaking.match_score",
