@@ -1,5 +1,7 @@
 """Small helpers that views of every app share."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
@@ -63,10 +65,23 @@ def form_errors_text(form: Form) -> str:
     return " ".join(str(message) for errors in form.errors.values() for message in errors)
 
 
-def run_service(request, action, *, success: str = "") -> bool:
-    """Calls a service from a form post and reports its outcome as a message: a refused action the
-    user may not even see is a 404; a validation or domain error is shown; success says so. Returns
-    whether it succeeded."""
+@dataclass(frozen=True)
+class Outcome:
+    """What run_service reports; true when the service succeeded. `result` is what it returned."""
+
+    ok: bool
+    result: object = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def run_service(request, action, *, success: str | None = "", form: Form | None = None) -> Outcome:
+    """Calls a service from a form post and maps its errors, in one place for every page:
+    PermissionDenied and a missing object are a 404 (the user may not even see what they tried to
+    change); a ValidationError or DomainError is shown on `form` when there is one (on the fields
+    it names, else above the form), otherwise as messages. Success adds the message `success`
+    ("Saved." when empty, none when None)."""
     from django.contrib import messages
     from django.core.exceptions import PermissionDenied
     from django.utils.translation import gettext as _
@@ -74,14 +89,18 @@ def run_service(request, action, *, success: str = "") -> bool:
     from kechuang.core.errors import DomainError
 
     try:
-        action()
+        result = action()
     except (PermissionDenied, ObjectDoesNotExist) as error:
         raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    except (ValidationError, DomainError) as error:
+        if isinstance(error, DomainError):
+            error = ValidationError(error.message)
+        if form is not None:
+            add_service_errors(form, error)
+        else:
+            for problem in error.messages:
+                messages.error(request, problem)
+        return Outcome(False)
+    if success is not None:
         messages.success(request, success or _("Saved."))
-        return True
-    return False
+    return Outcome(True, result)
