@@ -29,6 +29,7 @@ from kechuang.core.search import (
     query_words,
     search_page,
 )
+from kechuang.core.selectors import gate
 
 PAGE_SIZE = 20
 DATE_RANGES = {"30d": (_("Last 30 days"), 30), "1y": (_("Last year"), 365), "3y": (_("Last 3 years"), 3 * 365)}
@@ -115,10 +116,10 @@ def achievement_matches(user, params: SearchParams):
     return all_matches(base, ACHIEVEMENT_INDEX, params.query)
 
 
-def achievement_get(user, pk) -> Achievement:
-    return (achievements_visible_to(user).select_related(
+def achievement_for(user, pk, *, may=None) -> Achievement:
+    return gate(user, achievements_visible_to(user).select_related(
         "owner", "owner__district", "tech_field", "tech_field__parent", "industry", "chain", "readiness",
-        "funded_project").prefetch_related("completers").get(pk=pk))
+        "funded_project").prefetch_related("completers"), may=may, pk=pk)
 
 
 def similar_achievements(user, achievement: Achievement, limit: int = 5) -> list[Achievement]:

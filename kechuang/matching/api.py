@@ -10,7 +10,7 @@ from ninja import Router, Schema
 
 from kechuang.accounts.authentication import OPTIONAL
 from kechuang.accounts.models import User
-from kechuang.achievements.selectors import achievement_get
+from kechuang.achievements.selectors import achievement_for
 from kechuang.core.schemas import ReasonIn
 from kechuang.demands.selectors import demand_get
 from kechuang.matching import policies, selectors, services
@@ -145,7 +145,7 @@ def demand_specialists(request, pk: int):
 
 @router.get("/matching/achievements/{int:pk}/demands", response=MatchesOut, url_name="matching_achievement")
 def achievement_matches(request, pk: int, k: int = 10):
-    achievement = achievement_get(request.user, pk)
+    achievement = achievement_for(request.user, pk)
     if not policies.can_see_matches_of_achievement(request.user, achievement):
         raise Http404
     return matches_out(selectors.demands_for_achievement(request.user, achievement, k=min(max(k, 1), 50)))
@@ -176,7 +176,7 @@ def cases(request, status: str = ""):
 @router.post("/matching/cases", response={201: CaseOut}, url_name="matching_case_open")
 def case_open(request, payload: IntentIn):
     demand = demand_get(request.user, payload.demand_id)
-    achievement = achievement_get(request.user, payload.achievement_id)
+    achievement = achievement_for(request.user, payload.achievement_id)
     case = services.case_open(by=request.user, demand=demand, achievement=achievement, message=payload.message)
     return 201, case_out(case)
 

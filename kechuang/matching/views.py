@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.achievements.selectors import achievement_get
+from kechuang.achievements.selectors import achievement_for
 from kechuang.core.errors import DomainError
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
@@ -39,7 +39,7 @@ def demand_matches(request, pk):
 
 @view_policy(SIGNED_IN)
 def achievement_demands(request, pk):
-    achievement = or_404(achievement_get, request.user, pk)
+    achievement = achievement_for(request.user, pk)
     if not policies.can_see_matches_of_achievement(request.user, achievement):
         raise Http404
     found = selectors.demands_for_achievement(request.user, achievement, k=MATCH_POOL)
@@ -91,7 +91,7 @@ def feedback(request):
 @view_policy(SIGNED_IN)
 def intent(request, demand_pk, achievement_pk):
     demand = or_404(demand_get, request.user, demand_pk)
-    achievement = or_404(achievement_get, request.user, achievement_pk)
+    achievement = achievement_for(request.user, achievement_pk)
     if not policies.can_express_intent(request.user, demand, achievement):
         raise Http404
     form = forms.IntentForm(request.POST)
