@@ -17,6 +17,7 @@ from kechuang.core.search import (
     query_words,
     search_page,
 )
+from kechuang.core.selectors import gate
 from kechuang.demands.choices import PUBLIC_STATUSES, CooperationMode, DemandStatus
 from kechuang.demands.models import DEMAND_INDEX, Demand
 from kechuang.demands.policies import demands_visible_to, is_library_reviewer
@@ -91,9 +92,9 @@ def demand_matches(user, params: DemandSearchParams):
     return all_matches(base, DEMAND_INDEX, params.query)
 
 
-def demand_get(user, pk) -> Demand:
-    return demands_visible_to(user).select_related(
-        "owner", "district", "industry", "tech_field", "tech_field__parent", "chain").get(pk=pk)
+def demand_for(user, pk, *, may=None) -> Demand:
+    return gate(user, demands_visible_to(user).select_related(
+        "owner", "district", "industry", "tech_field", "tech_field__parent", "chain"), may=may, pk=pk)
 
 
 def similar_demands(user, demand: Demand, limit: int = 5) -> list[Demand]:

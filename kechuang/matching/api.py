@@ -12,7 +12,7 @@ from kechuang.accounts.authentication import OPTIONAL
 from kechuang.accounts.models import User
 from kechuang.achievements.selectors import achievement_for
 from kechuang.core.schemas import ReasonIn
-from kechuang.demands.selectors import demand_get
+from kechuang.demands.selectors import demand_for
 from kechuang.matching import policies, selectors, services
 
 router = Router(tags=["matching"])
@@ -129,7 +129,7 @@ def case_out(case) -> dict:
 @router.get("/matching/demands/{int:pk}/achievements", response=MatchesOut, url_name="matching_demand")
 def demand_matches(request, pk: int, k: int = 10):
     """Achievements ranked for a demand, with explanations: its enterprise, brokers, the bureau."""
-    demand = demand_get(request.user, pk)
+    demand = demand_for(request.user, pk)
     if not policies.can_see_matches_of_demand(request.user, demand):
         raise Http404
     return matches_out(selectors.achievements_for_demand(request.user, demand, k=min(max(k, 1), 50)))
@@ -137,7 +137,7 @@ def demand_matches(request, pk: int, k: int = 10):
 
 @router.get("/matching/demands/{int:pk}/specialists", response=MatchesOut, url_name="matching_demand_specialists")
 def demand_specialists(request, pk: int):
-    demand = demand_get(request.user, pk)
+    demand = demand_for(request.user, pk)
     if not policies.can_see_matches_of_demand(request.user, demand):
         raise Http404
     return matches_out(selectors.specialists_for_demand(request.user, demand))
@@ -175,7 +175,7 @@ def cases(request, status: str = ""):
 
 @router.post("/matching/cases", response={201: CaseOut}, url_name="matching_case_open")
 def case_open(request, payload: IntentIn):
-    demand = demand_get(request.user, payload.demand_id)
+    demand = demand_for(request.user, payload.demand_id)
     achievement = achievement_for(request.user, payload.achievement_id)
     case = services.case_open(by=request.user, demand=demand, achievement=achievement, message=payload.message)
     return 201, case_out(case)

@@ -12,7 +12,7 @@ from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
 from kechuang.core.services import job_create
 from kechuang.core.web import form_errors_text, or_404, paginate, query_without_page, run_service, safe_next_url
-from kechuang.demands.selectors import demand_get
+from kechuang.demands.selectors import demand_for
 from kechuang.matching import forms, index, policies, selectors, services, tasks
 from kechuang.matching.choices import RECORD_KIND_LABELS, CaseStatus
 
@@ -23,7 +23,7 @@ MATCH_POOL = 30
 def demand_matches(request, pk):
     """The ranked achievements for a demand, with explanations, filters and the way forward when
     nothing is a strong match."""
-    demand = or_404(demand_get, request.user, pk)
+    demand = demand_for(request.user, pk)
     if not policies.can_see_matches_of_demand(request.user, demand):
         raise Http404
     filters = forms.MatchFilterForm(request.GET or None)
@@ -90,7 +90,7 @@ def feedback(request):
 @require_POST
 @view_policy(SIGNED_IN)
 def intent(request, demand_pk, achievement_pk):
-    demand = or_404(demand_get, request.user, demand_pk)
+    demand = demand_for(request.user, demand_pk)
     achievement = achievement_for(request.user, achievement_pk)
     if not policies.can_express_intent(request.user, demand, achievement):
         raise Http404
