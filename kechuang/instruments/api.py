@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from kechuang.accounts.authentication import OPTIONAL
 from kechuang.core.schemas import ReasonIn
 from kechuang.instruments import selectors, services
-from kechuang.vouchers.selectors import voucher_get
+from kechuang.vouchers.selectors import voucher_for
 
 router = Router(tags=["instruments"])
 
@@ -77,7 +77,7 @@ def service_out(service) -> dict:
 
 
 def _voucher(request, voucher_id):
-    return voucher_get(request.user, voucher_id) if voucher_id else None
+    return voucher_for(request.user, voucher_id) if voucher_id else None
 
 
 @router.get("/instruments", response=list[InstrumentOut], auth=OPTIONAL, url_name="instruments_catalogue")
