@@ -151,7 +151,11 @@ def call_publish(*, by, call: Call) -> Call:
     _require(policies.can_edit_call(by, call))
     if call.status != CallStatus.DRAFT:
         raise DomainError(_("Only a draft call can be published."))
-    formspec.clean_criteria(call.criteria)
+    try:
+        formspec.clean_criteria(call.criteria)
+    except ValidationError as error:
+        raise ValidationError(_("Set the review criteria first: %(problem)s")
+                              % {"problem": " ".join(error.messages)}) from error
     if call.closes_at <= timezone.now():
         raise DomainError(_("The closing time has already passed."))
     call.status = CallStatus.PUBLISHED
