@@ -41,14 +41,6 @@ def query_without_page(request) -> str:
     return params.urlencode()
 
 
-def or_404(selector, *args, **kwargs):
-    """Calls a `<noun>_get` selector; what the user may not see (or what does not exist) is a 404."""
-    try:
-        return selector(*args, **kwargs)
-    except ObjectDoesNotExist as error:
-        raise Http404 from error
-
-
 def download(data: bytes, *, kind: str, filename: str, inline: bool = False) -> HttpResponse:
     """A generated file with a server-chosen name (kind is a key of core.files.KINDS)."""
     from django.utils.http import content_disposition_header
