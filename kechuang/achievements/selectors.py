@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.achievements.choices import AchievementForm, AchievementStatus, TransferMode
+from kechuang.achievements.choices import INDEXED, AchievementForm, AchievementStatus, TransferMode
 from kechuang.achievements.models import ACHIEVEMENT_INDEX, Achievement, FundedProject
 from kechuang.achievements.policies import (
     achievements_visible_to,
@@ -16,7 +16,6 @@ from kechuang.achievements.policies import (
     funded_projects_visible_to,
     is_reviewer,
 )
-from kechuang.achievements.workflow import INDEXED
 from kechuang.core.fields import contains_choice
 from kechuang.core.models import District, IndustryChain, IndustryClass, ReadinessLevel, TechField
 from kechuang.core.search import (

@@ -18,10 +18,9 @@ from kechuang.core.search import (
     search_page,
 )
 from kechuang.core.selectors import gate
-from kechuang.demands.choices import PUBLIC_STATUSES, CooperationMode, DemandStatus
+from kechuang.demands.choices import INDEXED, PUBLIC_STATUSES, CooperationMode, DemandStatus
 from kechuang.demands.models import DEMAND_INDEX, Demand
 from kechuang.demands.policies import demands_visible_to, is_library_reviewer
-from kechuang.demands.workflow import INDEXED
 
 PAGE_SIZE = 20
 DATE_RANGES = {"30d": 30, "1y": 365, "3y": 3 * 365}

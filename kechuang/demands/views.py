@@ -4,7 +4,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.policies import is_library_reviewer
 from kechuang.core.files import attachments_of
 from kechuang.core.forms import DocumentUploadForm, ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
@@ -126,7 +125,7 @@ def attach(request, pk):
     return redirect("demands:detail", pk=pk)
 
 
-@view_policy(is_library_reviewer, description="bureau staff and verified transfer institutions")
+@view_policy(policies.is_reviewer, description="bureau staff and verified transfer institutions")
 def review_queue(request):
     return render(request, "demands/review_queue.html",
                   {"page": paginate(request, selectors.review_queue(request.user))})

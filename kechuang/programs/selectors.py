@@ -15,8 +15,8 @@ from kechuang.achievements.models import Achievement, Completer
 from kechuang.core.policies import is_bureau_staff
 from kechuang.core.search import tokenize
 from kechuang.core.selectors import gate
+from kechuang.demands.choices import INDEXED as DEMAND_INDEXED
 from kechuang.demands.models import Demand
-from kechuang.demands.workflow import INDEXED as DEMAND_INDEXED
 from kechuang.experts.choices import Sector, SpecialistKind
 from kechuang.experts.models import DeclaredConflict, SpecialistProfile
 from kechuang.matching.selectors import expert_affinities

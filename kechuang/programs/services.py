@@ -17,8 +17,8 @@ from kechuang.core.errors import DomainError
 from kechuang.core.files import DOCUMENTS, attachment_store
 from kechuang.core.policies import is_bureau_staff
 from kechuang.core.services import audit_record, notify
+from kechuang.demands.choices import INDEXED as DEMAND_INDEXED
 from kechuang.demands.models import Demand
-from kechuang.demands.workflow import INDEXED as DEMAND_INDEXED
 from kechuang.experts.assignment import Infeasible, Problem, solve, solve_randomised
 from kechuang.programs import formspec, policies, scoring, selectors
 from kechuang.programs.choices import (

@@ -13,7 +13,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kechuang.accounts.policies import verified_organization
 from kechuang.core.errors import DomainError
 from kechuang.core.services import audit_record, notify
 from kechuang.vouchers import policies, selectors
@@ -107,7 +106,7 @@ def voucher_apply(*, by, scheme: VoucherScheme, amount: Decimal, purpose: str) -
         raise DomainError(_("The scheme is not open on this date."))
     if amount is None or amount <= 0:
         raise ValidationError({"amount": _("The amount must be greater than zero.")})
-    enterprise = verified_organization(by)
+    enterprise = by.organization  # verified: can_apply_for_voucher says so
     left = (scheme.per_enterprise_cap - selectors.committed_for(scheme, enterprise)).quantize(CENT)
     if amount > left:
         raise ValidationError({"amount": _("At most %(left)s yuan more per enterprise in this scheme.")

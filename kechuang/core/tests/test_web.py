@@ -89,11 +89,10 @@ def test_run_service_turns_a_refusal_into_a_404(error):
 
 
 def test_the_gate_is_a_404_for_what_is_missing_invisible_or_refused(world):
-    from kechuang.accounts.models import Organization
     from kechuang.core.selectors import gate
 
     enterprise, institute = world.orgs.enterprise, world.orgs.institute
-    visible = Organization.objects.filter(pk=enterprise.pk)
+    visible = type(enterprise).objects.filter(pk=enterprise.pk)
     assert gate(world.users.org_admin, visible, pk=enterprise.pk) == enterprise
     assert gate(world.users.org_admin, visible, may=lambda user, org: user.organization == org,
                 pk=enterprise.pk) == enterprise
