@@ -68,11 +68,11 @@ def overlapping(instrument, starts_at, ends_at):
 
 
 def my_bookings(user):
-    return policies.bookings_visible_to(user).filter(requester=user).select_related("instrument__owner")
+    return policies.bookings_visible_to(user).filter(requester=user).select_related("instrument__owner", "rating")
 
 
 def my_orders(user):
-    return policies.orders_visible_to(user).filter(requester=user).select_related("instrument__owner")
+    return policies.orders_visible_to(user).filter(requester=user).select_related("instrument__owner", "rating")
 
 
 def provider_queue(user):
