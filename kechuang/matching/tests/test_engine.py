@@ -151,6 +151,7 @@ def test_universal_sentence_encoder_places_paraphrases_closer(use):
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.1
 
 
+@pytest.mark.slow
 def test_e5_encodes_a_search_apart_from_the_texts_searched_and_ranks_the_paraphrase_first():
     e5 = E5SmallEncoder(threads=1)
     passages = e5.encode(["锂电池组过热时提前发出报警的系统", "小麦种植的灌溉制度", ""])
