@@ -8,6 +8,7 @@ from django.forms import Form
 from django.http import Http404, HttpResponse
 
 PAGE_SIZE = 20
+SUBMISSION_KEY = "submission_key"
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
@@ -66,6 +67,46 @@ class Outcome:
 
     def __bool__(self) -> bool:
         return self.ok
+
+
+def submission_key(request):
+    """The post's one-time key ({% submission_key %}), or None when it has none or a malformed one."""
+    import uuid
+
+    try:
+        return uuid.UUID(request.POST.get(SUBMISSION_KEY, ""))
+    except ValueError:
+        return None
+
+
+def creates_once(view):
+    """For every view whose form creates a record: posted again with its one-time key (a double
+    click, a replay, two posts at once), the form creates nothing and the post is sent to the page
+    the first one went to. The key is claimed in one transaction with the whole view, kept when the
+    view answers with a redirect (it made something) and undone otherwise (the form is shown again
+    with its errors, and the corrected post may use the key). Before the form is validated again:
+    a second "register" must not be told that its e-mail address is already taken. A post without
+    a key (an API client, a test) is served as before."""
+    from functools import wraps
+
+    from django.shortcuts import redirect
+
+    from kechuang.core.services import KeyOfAnotherUser, create_once
+
+    @wraps(view)
+    def once(request, *args, **kwargs):
+        key = submission_key(request) if request.method == "POST" else None
+        if key is None:
+            return view(request, *args, **kwargs)
+        try:
+            response, url, replayed = create_once(
+                key=key, by=request.user, create=lambda: view(request, *args, **kwargs),
+                url_of=lambda response: response["Location"] if response.status_code in (301, 302, 303) else None)
+        except KeyOfAnotherUser as error:
+            raise Http404 from error
+        return redirect(url) if replayed else response
+
+    return once
 
 
 def run_service(request, action, *, success: str | None = "", form: Form | None = None) -> Outcome:
