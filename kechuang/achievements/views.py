@@ -10,7 +10,7 @@ from kechuang.core.files import attachments_of
 from kechuang.core.forms import DocumentUploadForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
 from kechuang.core.search import highlight
-from kechuang.core.web import paginate, query_without_page, run_service
+from kechuang.core.web import creates_once, paginate, query_without_page, run_service
 
 
 @view_policy(PUBLIC)
@@ -58,6 +58,7 @@ def mine(request):
 
 
 @view_policy(policies.can_create_achievement, description="members of verified organisations")
+@creates_once
 def create(request):
     form = forms.AchievementEditForm(request.POST or None, owner=request.user.organization)
     if request.method == "POST" and form.is_valid():
@@ -110,12 +111,14 @@ def transition(request, pk, action):
 
 @require_POST
 @view_policy(SIGNED_IN)
+@creates_once
 def attach(request, pk):
     achievement = selectors.achievement_for(request.user, pk, may=policies.can_edit_achievement)
     form = DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
-        services.achievement_attach(achievement=achievement, by=request.user, uploaded=form.cleaned_data["file"])
-        messages.success(request, _("The file was attached."))
+        run_service(request, lambda: services.achievement_attach(
+            achievement=achievement, by=request.user, uploaded=form.cleaned_data["file"]),
+            success=_("The file was attached."))
     else:
         messages.error(request, " ".join(form.errors.get("file", [])))
     return redirect("achievements:detail", pk=pk)

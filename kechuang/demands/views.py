@@ -8,7 +8,7 @@ from kechuang.core.files import attachments_of
 from kechuang.core.forms import DocumentUploadForm, ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
 from kechuang.core.search import highlight
-from kechuang.core.web import paginate, query_without_page, run_service
+from kechuang.core.web import creates_once, paginate, query_without_page, run_service
 from kechuang.demands import forms, policies, selectors, services
 from kechuang.demands.choices import PUBLIC_STATUSES, CooperationMode, DemandStatus
 
@@ -57,6 +57,7 @@ def mine(request):
 
 
 @view_policy(policies.can_create_demand, description="members of verified enterprises")
+@creates_once
 def create(request):
     form = forms.DemandEditForm(request.POST or None, initial={"district": request.user.organization.district_id})
     if request.method == "POST" and form.is_valid():
@@ -114,12 +115,14 @@ def transition(request, pk, action):
 
 @require_POST
 @view_policy(SIGNED_IN)
+@creates_once
 def attach(request, pk):
     demand = selectors.demand_for(request.user, pk, may=policies.can_edit_demand)
     form = DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
-        services.demand_attach(demand=demand, by=request.user, uploaded=form.cleaned_data["file"])
-        messages.success(request, _("The file was attached."))
+        run_service(request, lambda: services.demand_attach(demand=demand, by=request.user,
+                                                            uploaded=form.cleaned_data["file"]),
+                    success=_("The file was attached."))
     else:
         messages.error(request, " ".join(form.errors.get("file", [])))
     return redirect("demands:detail", pk=pk)

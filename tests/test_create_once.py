@@ -1,0 +1,125 @@
+"""A create form posted four times (a quadruple click on "save") makes one record: every create
+form carries a one-time key ({% submission_key %}) that core.web.run_service records with the
+create, and the three replays go to the first one's page."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from kechuang.achievements.models import Achievement
+from kechuang.achievements.tests.factories import make_achievement
+from kechuang.core.models import Attachment, SubmissionKey
+from kechuang.demands.models import Demand
+from kechuang.demands.tests.factories import make_demand
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+KEY = re.compile(r'name="submission_key" value="([0-9a-f-]{36})"')
+
+
+@dataclass
+class CreateForm:
+    """`prepare(world)` returns the page showing the form, the URL it posts to, a function giving
+    the posted data (called for every post: an upload is read once) and one counting the records
+    the form makes."""
+
+    name: str
+    persona: str
+    prepare: Callable
+
+
+def form(page: str, data: dict | Callable, count: Callable, post: str | None = None):
+    return SimpleNamespace(page=page, post=post or page, data=data if callable(data) else lambda: dict(data),
+                           count=count)
+
+
+def upload():
+    return {"file": SimpleUploadedFile("说明.pdf", PDF, content_type="application/pdf")}
+
+
+def achievement_create(world):
+    return form(reverse("achievements:create"), {
+        "name": "智能巡检无人机", "summary": "基于视觉的电力线路巡检无人机。", "form": "product",
+        "transfer_modes": ["licence"], "price_negotiable": "on", "source": "self",
+        "completers": "张三 项目负责人"}, Achievement.objects.count)
+
+
+def achievement_attach(world):
+    achievement = make_achievement(world)
+    return form(reverse("achievements:detail", args=[achievement.pk]), upload,
+                Attachment.objects.count,
+                post=reverse("achievements:attach", args=[achievement.pk]))
+
+
+def demand_create(world):
+    return form(reverse("demands:create"), {
+        "title": "锂电池热失控预警技术需求", "public_summary": "需要一种电池组热失控早期预警方案。",
+        "description": "现有BMS无法提前预警。", "keywords": "锂电池,热失控", "cooperation_modes": ["joint"],
+        "contact_name": "张经理", "contact_phone": "13612345678"}, Demand.objects.count)
+
+
+def demand_attach(world):
+    demand = make_demand(world)
+    return form(reverse("demands:detail", args=[demand.pk]), upload,
+                Attachment.objects.count,
+                post=reverse("demands:attach", args=[demand.pk]))
+
+
+CREATE_FORMS = [
+    CreateForm("achievements:create", "institute_user", achievement_create),
+    CreateForm("achievements:attach", "institute_user", achievement_attach),
+    CreateForm("demands:create", "org_admin", demand_create),
+    CreateForm("demands:attach", "org_admin", demand_attach),
+]
+
+
+def key_of(client, page: str) -> str:
+    response = client.get(page)
+    assert response.status_code == 200
+    found = KEY.findall(response.content.decode())
+    assert found, "the page shows no form with a submission key"
+    return found[-1]
+
+
+@pytest.mark.parametrize("create", CREATE_FORMS, ids=lambda create: create.name)
+def test_a_create_form_posted_four_times_makes_one_record(client_for, world, create):
+    client = client_for(create.persona)
+    target = create.prepare(world)
+    key = key_of(client, target.page)
+    before = target.count()
+    responses = [client.post(target.post, {**target.data(), "submission_key": key}) for _ in range(4)]
+    assert [response.status_code for response in responses] == [302] * 4
+    assert len({response["Location"] for response in responses}) == 1
+    assert target.count() == before + 1
+    assert SubmissionKey.objects.filter(key=key).count() == 1
+
+
+def test_without_a_key_every_post_creates(client_for, world):
+    """What the key prevents (and what an API client without one still gets)."""
+    client, target = client_for("institute_user"), achievement_create(world)
+    for _ in range(2):
+        assert client.post(target.post, target.data()).status_code == 302
+    assert target.count() == 2
+
+
+def test_a_refused_post_leaves_the_key_for_the_corrected_one(client_for, world):
+    client, target = client_for("institute_user"), achievement_create(world)
+    key = key_of(client, target.page)
+    refused = client.post(target.post, {**target.data(), "name": "", "submission_key": key})
+    assert refused.status_code == 200 and target.count() == 0
+    saved = client.post(target.post, {**target.data(), "submission_key": key})
+    assert saved.status_code == 302 and target.count() == 1
+
+
+def test_another_user_replaying_a_key_gets_a_404(client_for, world):
+    target = achievement_create(world)
+    client = client_for("institute_user")
+    key = key_of(client, target.page)
+    first = client.post(target.post, {**target.data(), "submission_key": key})
+    assert first.status_code == 302
+    other = client_for("expert").post(target.post, {**target.data(), "submission_key": key})
+    assert other.status_code == 404 and target.count() == 1
