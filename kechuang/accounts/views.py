@@ -9,7 +9,7 @@ from kechuang.accounts import forms, policies, selectors, services
 from kechuang.accounts.choices import OrganizationKind, OrganizationStatus, OrgRole, PlatformRole
 from kechuang.core.files import attachments_of
 from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
-from kechuang.core.web import paginate, query_without_page, run_service, safe_next_url
+from kechuang.core.web import creates_once, paginate, query_without_page, run_service, safe_next_url
 
 SIGN_IN_FAILED = gettext_lazy(
     "Sign-in failed: the account or password is wrong, or the account is locked for a while after "
@@ -43,6 +43,8 @@ def sign_out(request):
     return redirect("core:home")
 
 
+# A replay comes before the policy: after the first post its author has an organisation.
+@creates_once
 @view_policy(policies.can_register_organization, description="anyone without an organisation")
 def register(request):
     form_class = forms.OrganizationOnlyForm if request.user.is_authenticated else forms.RegistrationForm
@@ -117,6 +119,7 @@ def organization_resubmit(request, pk):
 
 
 @view_policy(SIGNED_IN)
+@creates_once
 def members(request, pk):
     organization = selectors.organization_for(request.user, pk, may=policies.can_manage_members)
     form = forms.InvitationForm(request.POST or None)
