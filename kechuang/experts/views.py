@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kechuang.core.policies import SIGNED_IN, view_policy
-from kechuang.core.web import run_service
+from kechuang.core.web import creates_once, run_service
 from kechuang.experts import forms, policies, selectors, services
 from kechuang.experts.choices import SpecialistKind
 
@@ -34,6 +34,7 @@ def edit_own(request, kind):
 
 
 @view_policy(policies.can_declare_conflicts, description="experts")
+@creates_once
 def conflicts(request):
     """The expert's declared conflicts of interest: never assigned to those organisations' applications."""
     form = forms.ConflictForm(request.POST or None)
