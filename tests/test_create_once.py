@@ -69,11 +69,88 @@ def demand_attach(world):
                 post=reverse("demands:attach", args=[demand.pk]))
 
 
+def organization_register(world):
+    from kechuang.accounts.models import Organization
+    from kechuang.accounts.tests.factories import valid_uscc
+    from kechuang.core.models import District
+
+    return form(reverse("accounts:register"), {
+        "name": "王新", "email": "wang@newco.cn", "mobile": "13512345678", "password1": "Green-Valley-2026",
+        "password2": "Green-Valley-2026", "org_name": "新创科技有限公司", "kind": "enterprise", "uscc": valid_uscc(900),
+        "district": District.objects.order_by("pk").first().pk, "address": "高新区科学大道1号",
+        "legal_representative": "王新", "contact_name": "王新", "contact_phone": "13512345678"},
+        Organization.objects.count)
+
+
+def invitation_create(world):
+    from kechuang.accounts.models import Invitation
+
+    return form(reverse("accounts:members", args=[world.orgs.enterprise.pk]),
+                {"email": "new@example.cn", "role": "member"}, Invitation.objects.count)
+
+
+def conflict_declare(world):
+    from kechuang.experts.models import DeclaredConflict
+
+    return form(reverse("experts:conflicts"), {"organization": world.orgs.enterprise.pk, "reason": "曾在该单位任职"},
+                DeclaredConflict.objects.count)
+
+
+def instrument_create(world):
+    from kechuang.instruments.models import Instrument
+    from kechuang.instruments.tests.factories import category
+
+    return form(reverse("instruments:new"), {
+        "name": "场发射扫描电子显微镜", "category": category().pk, "original_value": "320", "price_unit": "hour",
+        "internal_price": "200", "external_price": "400", "status": "available"}, Instrument.objects.count)
+
+
+def booking_request(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kechuang.instruments.models import Booking
+    from kechuang.instruments.tests.factories import make_instrument
+
+    instrument = make_instrument(world)
+    start = timezone.localtime() + timedelta(days=3)
+    slot = {"starts_at": start.strftime("%Y-%m-%dT%H:00"),
+            "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:00"), "purpose": "样品形貌观察"}
+    return form(reverse("instruments:detail", args=[instrument.pk]), slot, Booking.objects.count,
+                post=reverse("instruments:request", args=[instrument.pk, "booking"]))
+
+
+def order_request(world):
+    from kechuang.instruments.models import ServiceOrder
+    from kechuang.instruments.tests.factories import make_instrument
+
+    instrument = make_instrument(world)
+    return form(reverse("instruments:detail", args=[instrument.pk]), {"samples": 3, "description": "成分分析"},
+                ServiceOrder.objects.count, post=reverse("instruments:request", args=[instrument.pk, "order"]))
+
+
+def purchase_apply(world):
+    from kechuang.instruments.models import PurchaseApplication
+    from kechuang.instruments.tests.factories import category
+
+    return form(reverse("instruments:purchases"), {
+        "name": "质谱仪", "category": category().pk, "specifications": "分辨率70000", "value": "300",
+        "justification": "需要专用设备"}, PurchaseApplication.objects.count)
+
+
 CREATE_FORMS = [
     CreateForm("achievements:create", "institute_user", achievement_create),
     CreateForm("achievements:attach", "institute_user", achievement_attach),
     CreateForm("demands:create", "org_admin", demand_create),
     CreateForm("demands:attach", "org_admin", demand_attach),
+    CreateForm("accounts:register", "public", organization_register),
+    CreateForm("accounts:members", "org_admin", invitation_create),
+    CreateForm("experts:conflicts", "expert", conflict_declare),
+    CreateForm("instruments:new", "provider", instrument_create),
+    CreateForm("instruments:request[booking]", "org_admin", booking_request),
+    CreateForm("instruments:request[order]", "org_admin", order_request),
+    CreateForm("instruments:purchases", "org_admin", purchase_apply),
 ]
 
 

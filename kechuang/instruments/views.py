@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
-from kechuang.core.web import form_errors_text, paginate, query_without_page, run_service
+from kechuang.core.web import creates_once, form_errors_text, paginate, query_without_page, run_service
 from kechuang.instruments import forms, policies, selectors, services
 from kechuang.instruments.choices import InstrumentStatus
 
@@ -43,6 +43,7 @@ def detail(request, pk):
 
 
 @view_policy(policies.can_manage_instrument, description="instrument providers")
+@creates_once
 def edit(request, pk=None):
     instrument = selectors.instrument_for(request.user, pk, may=policies.can_manage_instrument) if pk else None
     form = forms.InstrumentForm(request.POST or None, instance=instrument)
@@ -56,6 +57,7 @@ def edit(request, pk=None):
 
 @require_POST
 @view_policy(SIGNED_IN)
+@creates_once
 def request_service(request, pk, kind):
     instrument = selectors.instrument_for(request.user, pk, may=policies.can_request)
     if kind not in ("booking", "order"):
@@ -162,6 +164,7 @@ def warning(request):
 
 
 @view_policy(SIGNED_IN)
+@creates_once
 def purchases(request):
     form = forms.PurchaseForm(request.POST or None) if policies.can_apply_for_purchase(request.user) else None
     if request.method == "POST":
