@@ -10,7 +10,7 @@ from kechuang.achievements.selectors import achievement_for
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
 from kechuang.core.services import job_create
-from kechuang.core.web import form_errors_text, paginate, query_without_page, run_service, safe_next_url
+from kechuang.core.web import creates_once, form_errors_text, paginate, query_without_page, run_service, safe_next_url
 from kechuang.demands.selectors import demand_for
 from kechuang.matching import forms, index, policies, selectors, services, tasks
 from kechuang.matching.choices import RECORD_KIND_LABELS, CaseStatus
@@ -135,6 +135,7 @@ CASE_FORMS = {"decline": ReasonForm, "close": ReasonForm, "note": forms.NoteForm
 
 @require_POST
 @view_policy(SIGNED_IN)
+@creates_once
 def case_action(request, pk, action):
     case = selectors.case_for(request.user, pk)
     user = request.user
