@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from kechuang.core.files import attachments_of
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
-from kechuang.core.web import download, paginate, query_without_page, run_service
+from kechuang.core.web import creates_once, download, paginate, query_without_page, run_service
 from kechuang.programs import documents, forms, policies, selectors, services
 from kechuang.programs.choices import ApplicationStatus, AssignmentStatus, ProgrammeKind
 
@@ -45,6 +45,7 @@ def manage(request):
 
 
 @view_policy(policies.can_manage_programmes, description="bureau staff")
+@creates_once
 def programme_edit(request, pk=None):
     programme = selectors.programme_for(request.user, pk) if pk else None
     form = forms.ProgrammeForm(request.POST or None, instance=programme)
@@ -59,6 +60,7 @@ def programme_edit(request, pk=None):
 
 
 @view_policy(policies.can_manage_programmes, description="bureau staff")
+@creates_once
 def programme_detail(request, pk):
     programme = selectors.programme_for(request.user, pk)
     form = forms.ContributionForm(request.POST or None)
@@ -72,6 +74,7 @@ def programme_detail(request, pk):
 
 
 @view_policy(policies.can_manage_programmes, description="bureau staff")
+@creates_once
 def call_edit(request, pk=None):
     call = selectors.call_for(request.user, pk, may=policies.can_edit_call) if pk else None
     initial = {"programme": request.GET.get("programme")} if call is None else None
@@ -179,6 +182,7 @@ def call_results(request, pk):
 
 @require_POST
 @view_policy(SIGNED_IN)
+@creates_once
 def apply(request, pk):
     call = selectors.call_for(request.user, pk)
     if not policies.can_apply(request.user, call):
@@ -388,6 +392,7 @@ PROJECT_ACTIONS = {
 
 @require_POST
 @view_policy(SIGNED_IN)
+@creates_once
 def project_action(request, pk, action):
     project = selectors.project_for(request.user, pk)
     if action not in PROJECT_ACTIONS:
@@ -439,6 +444,7 @@ def challenge_detail(request, pk):
 
 
 @view_policy(policies.can_manage_programmes, description="bureau staff")
+@creates_once
 def challenge_manage(request):
     form = forms.ChallengeListBuildForm(request.POST or None, initial={
         "year": timezone.localdate().year, "quarter": (timezone.localdate().month - 1) // 3 + 1})
