@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import SIGNED_IN, view_policy
-from kechuang.core.web import form_errors_text, run_service
+from kechuang.core.web import creates_once, form_errors_text, run_service
 from kechuang.vouchers import forms, policies, selectors, services
 from kechuang.vouchers.choices import VoucherStatus
 
@@ -24,6 +24,7 @@ def overview(request):
 
 @require_POST
 @view_policy(SIGNED_IN)
+@creates_once
 def apply(request, pk):
     scheme = selectors.scheme_for(request.user, pk)
     form = forms.ApplyForm(request.POST)
@@ -35,6 +36,7 @@ def apply(request, pk):
 
 
 @view_policy(policies.can_manage_schemes, description="bureau staff")
+@creates_once
 def manage(request):
     form = forms.SchemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and run_service(request, lambda: services.scheme_create(
@@ -77,6 +79,7 @@ def settlements(request):
 
 @require_POST
 @view_policy(policies.can_request_settlement, description="instrument providers")
+@creates_once
 def settlement_request(request):
     run_service(request, lambda: services.settlement_request(by=request.user, provider=request.user.organization))
     return redirect("vouchers:settlements")
