@@ -139,6 +139,169 @@ def purchase_apply(world):
         "justification": "需要专用设备"}, PurchaseApplication.objects.count)
 
 
+def case_note(world):
+    from kechuang.achievements.choices import AchievementStatus
+    from kechuang.demands.choices import DemandStatus
+    from kechuang.matching import services
+    from kechuang.matching.models import MatchmakingEvent
+
+    case = services.case_open(by=world.users.org_admin, demand=make_demand(world, status=DemandStatus.PUBLISHED),
+                              achievement=make_achievement(world, status=AchievementStatus.PUBLISHED))
+    return form(reverse("matching:case_detail", args=[case.pk]), {"text": "双方约定下周面谈", "location": ""},
+                MatchmakingEvent.objects.count, post=reverse("matching:case_action", args=[case.pk, "note"]))
+
+
+def programme_create(world):
+    from kechuang.programs.models import Programme
+
+    return form(reverse("programs:programme_new"), {"name": "市自然科学基金青年项目", "kind": "nsf_talent",
+                                                    "naming_threshold": "1000"},
+                Programme.objects.count)
+
+
+def contribution_record(world):
+    from kechuang.programs.models import JointFundContribution
+    from kechuang.programs.tests.factories import make_programme
+
+    programme = make_programme(kind="joint_fund", sponsor=world.orgs.enterprise)
+    return form(reverse("programs:programme_detail", args=[programme.pk]),
+                {"amount": "100", "received_on": "2026-11-01", "reference": "HK-2026-001"},
+                JointFundContribution.objects.count)
+
+
+def call_create(world):
+    from kechuang.programs.models import Call
+    from kechuang.programs.tests.factories import make_programme
+
+    return form(reverse("programs:call_new"), {
+        "programme": make_programme().pk, "title": "2028年度面上项目", "year": 2028, "opens_at": "2028-01-01T09:00",
+        "closes_at": "2028-02-01T17:00", "budget": "500", "max_award": "50", "require_verified": "on",
+        "exclude_overdue": "on", "max_per_organization": 0, "max_per_person": 1, "reviewers_per_application": 3,
+        "enterprise_reviewers": 0, "blind_review": "on"}, Call.objects.count)
+
+
+def application_start(world):
+    from kechuang.programs.models import Application
+    from kechuang.programs.tests.factories import make_call
+
+    call = make_call()
+    return form(reverse("programs:call_detail", args=[call.pk]), {}, Application.objects.count,
+                post=reverse("programs:apply", args=[call.pk]))
+
+
+def challenge_list_build(world):
+    from kechuang.demands.choices import DemandStatus
+    from kechuang.demands.models import Demand
+    from kechuang.programs.models import Challenge
+
+    demand = make_demand(world, status=DemandStatus.PUBLISHED)
+    Demand.objects.filter(pk=demand.pk).update(challenge_candidate=True)
+    return form(reverse("programs:challenge_manage"), {"year": 2027, "quarter": 1}, Challenge.objects.count)
+
+
+def awarded_project(world):
+    from datetime import date
+    from decimal import Decimal
+
+    from kechuang.programs import services
+    from kechuang.programs.choices import ApplicationStatus
+    from kechuang.programs.models import Application, Project
+    from kechuang.programs.tests.factories import make_application, make_call
+
+    application = make_application(make_call(), world.users.enterprise_user, submit=True)
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.IN_REVIEW)
+    application.refresh_from_db()
+    services.application_decide(by=world.users.bureau_officer, application=application, award=True,
+                                amount=Decimal("40"), note="同意立项", starts_on=date(2027, 1, 1))
+    return Project.objects.get(application=application)
+
+
+def disbursement_add(world):
+    from kechuang.programs.models import Disbursement
+
+    project = awarded_project(world)
+    return form(reverse("programs:project_detail", args=[project.pk]),
+                {"stage": "首期", "planned_on": "2027-02-01", "amount": "20"}, Disbursement.objects.count,
+                post=reverse("programs:project_action", args=[project.pk, "disbursement"]))
+
+
+def milestone_add(world):
+    from kechuang.programs.models import Milestone
+
+    project = awarded_project(world)
+    return form(reverse("programs:project_detail", args=[project.pk]), {"title": "中期检查", "due_on": "2027-12-31"},
+                Milestone.objects.count, post=reverse("programs:project_action", args=[project.pk, "milestone"]))
+
+
+def voucher_apply(world):
+    from kechuang.vouchers.models import Voucher
+    from kechuang.vouchers.tests.factories import make_scheme
+
+    scheme = make_scheme(world)
+    return form(reverse("vouchers:overview"), {"amount": "1000", "purpose": "委托检测新材料样品"},
+                Voucher.objects.count, post=reverse("vouchers:apply", args=[scheme.pk]))
+
+
+def scheme_create(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kechuang.vouchers.models import VoucherScheme
+
+    today = timezone.localdate()
+    return form(reverse("vouchers:manage"), {
+        "name": "2028年度创新券", "year": 2028, "total_budget": "100000", "per_enterprise_cap": "50000",
+        "share": "0.5", "valid_from": today.isoformat(), "valid_until": (today + timedelta(days=180)).isoformat()},
+        VoucherScheme.objects.count)
+
+
+def settlement_request(world):
+    from decimal import Decimal
+
+    from kechuang.vouchers import services
+    from kechuang.vouchers.models import Settlement
+    from kechuang.vouchers.tests.factories import issued_voucher, make_scheme
+
+    voucher = issued_voucher(world, make_scheme(world))
+    services.voucher_redeem(voucher=voucher, provider=world.orgs.institute, order_ref="order-1",
+                            order_cost=Decimal("300"))
+    return form(reverse("vouchers:settlements"), {}, Settlement.objects.count,
+                post=reverse("vouchers:settlement_request"))
+
+
+def reference_create(world):
+    from kechuang.core.models import District
+
+    return form(reverse("core:reference_create", args=["districts"]), {"code": "D99", "name": "新区", "sort_order": 99,
+                                                                        "is_active": "on"}, District.objects.count)
+
+
+def achievements_sheet(world):
+    from kechuang.achievements.tests.test_import import good_row, sheet
+
+    return {"file": SimpleUploadedFile("成果.xlsx", sheet([good_row(world)])), "dry_run": "on"}
+
+
+def import_check(world):
+    from kechuang.core.models import Job
+
+    return form(reverse("core:import", args=["achievements"]), lambda: achievements_sheet(world), Job.objects.count)
+
+
+def import_commit(world):
+    from kechuang.core.models import Job
+    from kechuang.core.services import import_job_start
+    from kechuang.core.tasks import import_sheet
+
+    check = import_job_start(library="achievements", by=world.users.bureau_officer, dry_run=True, language="zh-hans",
+                             uploaded=achievements_sheet(world)["file"])
+    check.refresh_from_db()
+    import_sheet.call(check.pk, "achievements", check.details["upload"], True, "zh-hans")
+    return form(reverse("core:job", args=[check.uuid]), {"upload": check.details["upload"]}, Job.objects.count,
+                post=reverse("core:import", args=["achievements"]))
+
+
 CREATE_FORMS = [
     CreateForm("achievements:create", "institute_user", achievement_create),
     CreateForm("achievements:attach", "institute_user", achievement_attach),
@@ -151,6 +314,20 @@ CREATE_FORMS = [
     CreateForm("instruments:request[booking]", "org_admin", booking_request),
     CreateForm("instruments:request[order]", "org_admin", order_request),
     CreateForm("instruments:purchases", "org_admin", purchase_apply),
+    CreateForm("matching:case_action[note]", "org_admin", case_note),
+    CreateForm("programs:programme_new", "bureau_officer", programme_create),
+    CreateForm("programs:programme_detail[contribution]", "bureau_officer", contribution_record),
+    CreateForm("programs:call_new", "bureau_officer", call_create),
+    CreateForm("programs:apply", "enterprise_user", application_start),
+    CreateForm("programs:challenge_manage", "bureau_officer", challenge_list_build),
+    CreateForm("programs:project_action[disbursement]", "bureau_officer", disbursement_add),
+    CreateForm("programs:project_action[milestone]", "bureau_officer", milestone_add),
+    CreateForm("vouchers:apply", "org_admin", voucher_apply),
+    CreateForm("vouchers:manage", "bureau_officer", scheme_create),
+    CreateForm("vouchers:settlement_request", "provider", settlement_request),
+    CreateForm("core:reference_create", "bureau_admin", reference_create),
+    CreateForm("core:import[check]", "bureau_officer", import_check),
+    CreateForm("core:import[commit]", "bureau_officer", import_commit),
 ]
 
 

@@ -23,7 +23,7 @@ from kechuang.core.policies import (
 )
 from kechuang.core.reference import REFERENCE_TABLES, TABLE_TITLES, reference_form_class
 from kechuang.core.tasks import export_audit_log
-from kechuang.core.web import paginate, query_without_page
+from kechuang.core.web import creates_once, paginate, query_without_page
 
 
 @view_policy(PUBLIC)
@@ -156,6 +156,7 @@ def reference_table(request, table):
 
 
 @view_policy(can_edit_reference_data, description="bureau admins")
+@creates_once
 def reference_edit(request, table, pk=None):
     if table not in REFERENCE_TABLES:
         raise Http404
@@ -189,6 +190,7 @@ def import_template(request, library):
 
 
 @view_policy(SIGNED_IN)
+@creates_once
 def import_sheet_page(request, library):
     sheet = _sheet_or_404(library, request.user)
     form = SheetUploadForm(request.POST or None, request.FILES or None)
