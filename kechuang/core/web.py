@@ -84,9 +84,11 @@ def creates_once(view):
     click, a replay, two posts at once), the form creates nothing and the post is sent to the page
     the first one went to. The key is claimed in one transaction with the whole view, kept when the
     view answers with a redirect (it made something) and undone otherwise (the form is shown again
-    with its errors, and the corrected post may use the key). Before the form is validated again:
-    a second "register" must not be told that its e-mail address is already taken. A post without
-    a key (an API client, a test) is served as before."""
+    with its errors, and the corrected post may use the key), so the view must redirect after a
+    successful post: what a view writes before answering 200 is undone with the claim. A replay is
+    answered before the form is validated again: a second "register" must not be told that its
+    e-mail address is already taken. A post without a key (an API client, a test) is served as
+    before."""
     from functools import wraps
 
     from django.shortcuts import redirect
