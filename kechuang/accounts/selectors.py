@@ -69,7 +69,7 @@ def invitation_for(user, pk, *, may=None):
 
 
 def token_list(user):
-    return tokens_visible_to(user)
+    return tokens_visible_to(user).select_related("user")
 
 
 def token_for(user, pk, *, may=None):
