@@ -13,7 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest.importorskip("django_tasks_celery")
-pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="Debian redis-server is not installed")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("redis-server") is None,
+                                                 reason="Debian redis-server is not installed")]
 
 
 def free_port() -> int:

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
@@ -37,6 +39,7 @@ def test_production_refuses_to_start_without_its_secrets():
     assert "KECHUANG_FIELD_KEY must be set" in result.stderr
 
 
+@pytest.mark.slow
 def test_seed_demo_refuses_in_production():
     result = manage("seed_demo", env=PRODUCTION_ENV)
     assert result.returncode != 0

@@ -15,6 +15,8 @@ from benchmarks.matching.metrics import ndcg_at, recall_at, related_scores
 from benchmarks.matching.run import KechuangSystem
 from kechuang.matching.engine import UniversalSentenceEncoder
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

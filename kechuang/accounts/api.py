@@ -1,6 +1,5 @@
 from datetime import datetime
 
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
@@ -111,32 +110,32 @@ def organization_list(request, status: str = "", kind: str = "", q: str = ""):
 
 @router.get("/organizations/{int:pk}", response=OrganizationOut, url_name="organization_detail")
 def organization_detail(request, pk: int):
-    return organization_out(request.user, selectors.organization_get(request.user, pk))
+    return organization_out(request.user, selectors.organization_for(request.user, pk))
 
 
 @router.post("/organizations/{int:pk}/verify", response=OrganizationOut, url_name="organization_verify")
 def organization_verify(request, pk: int):
-    organization = selectors.organization_get(request.user, pk)
+    organization = selectors.organization_for(request.user, pk)
     return organization_out(request.user, services.organization_verify(organization=organization, by=request.user))
 
 
 @router.post("/organizations/{int:pk}/reject", response=OrganizationOut, url_name="organization_reject")
 def organization_reject(request, pk: int, payload: RejectIn):
-    organization = selectors.organization_get(request.user, pk)
+    organization = selectors.organization_for(request.user, pk)
     rejected = services.organization_reject(organization=organization, by=request.user, reason=payload.reason)
     return organization_out(request.user, rejected)
 
 
 @router.get("/organizations/{int:pk}/members", response=list[MemberOut], url_name="member_list")
 def member_list(request, pk: int):
-    organization = selectors.organization_get(request.user, pk)
+    organization = selectors.organization_for(request.user, pk)
     return [{"user_id": m.user_id, "name": m.user.name, "email": m.user.email, "role": m.role}
             for m in selectors.member_list(request.user, organization)]
 
 
 @router.post("/organizations/{int:pk}/invitations", response={201: InvitationOut}, url_name="invitation_create")
 def invitation_create(request, pk: int, payload: InvitationIn):
-    organization = selectors.organization_get(request.user, pk)
+    organization = selectors.organization_for(request.user, pk)
     invitation, _raw = services.invitation_create(organization=organization, email=payload.email,
                                                   role=payload.role, by=request.user)
     return 201, invitation
@@ -155,20 +154,20 @@ def token_create(request, payload: TokenIn):
 
 @router.delete("/tokens/{int:pk}", response={204: None}, url_name="token_revoke", auth=SESSION_ONLY)
 def token_revoke(request, pk: int):
-    services.token_revoke(token=get_object_or_404(policies.tokens_visible_to(request.user), pk=pk), by=request.user)
+    services.token_revoke(token=selectors.token_for(request.user, pk), by=request.user)
     return 204, None
 
 
 @router.post("/users/{int:pk}/roles", response={201: MeOut}, url_name="role_grant")
 def role_grant(request, pk: int, payload: RoleIn):
-    subject = selectors.user_get(request.user, pk)
+    subject = selectors.user_for(request.user, pk)
     services.role_grant(user=subject, role=payload.role, department=payload.department, by=request.user)
     return 201, me_of(User.objects.get(pk=subject.pk))
 
 
 @router.delete("/users/{int:pk}/roles/{role}", response={204: None}, url_name="role_revoke")
 def role_revoke(request, pk: int, role: str):
-    services.role_revoke(user=selectors.user_get(request.user, pk), role=role, by=request.user)
+    services.role_revoke(user=selectors.user_for(request.user, pk), role=role, by=request.user)
     return 204, None
 
 

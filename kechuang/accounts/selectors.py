@@ -6,12 +6,15 @@ from django.utils.translation import gettext as _
 from kechuang.accounts.choices import OrganizationStatus, PlatformRole
 from kechuang.accounts.models import Organization, User
 from kechuang.accounts.policies import (
+    invitations_manageable_by,
     invitations_visible_to,
     members_visible_to,
+    memberships_manageable_by,
     organizations_visible_to,
     tokens_visible_to,
     users_visible_to,
 )
+from kechuang.core.selectors import gate
 
 
 def organization_list(user, *, status: str = "", kind: str = "", query: str = ""):
@@ -25,8 +28,9 @@ def organization_list(user, *, status: str = "", kind: str = "", query: str = ""
     return organizations
 
 
-def organization_get(user, pk) -> Organization:
-    return organizations_visible_to(user).select_related("district", "created_by", "verified_by").get(pk=pk)
+def organization_for(user, pk, *, may=None) -> Organization:
+    return gate(user, organizations_visible_to(user).select_related("district", "created_by", "verified_by"),
+                may=may, pk=pk)
 
 
 def verification_queue(user):
@@ -50,12 +54,26 @@ def user_list(user, *, query: str = "", role: str = ""):
     return users.order_by("name", "pk")
 
 
-def user_get(user, pk):
-    return users_visible_to(user).select_related("membership__organization").get(pk=pk)
+def user_for(user, pk, *, may=None) -> User:
+    return gate(user, users_visible_to(user).select_related("membership__organization"), may=may, pk=pk)
+
+
+def membership_for(user, pk, *, may=None):
+    """A membership the user manages (an org admin: the other members of their organisation)."""
+    return gate(user, memberships_manageable_by(user), may=may, pk=pk)
+
+
+def invitation_for(user, pk, *, may=None):
+    """An invitation of the organisation the user manages."""
+    return gate(user, invitations_manageable_by(user), may=may, pk=pk)
 
 
 def token_list(user):
     return tokens_visible_to(user).select_related("user")
+
+
+def token_for(user, pk, *, may=None):
+    return gate(user, tokens_visible_to(user), may=may, pk=pk)
 
 
 def organization_counts_by_status():

@@ -1,19 +1,16 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
-from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts import forms, policies, selectors, services
 from kechuang.accounts.choices import OrganizationKind, OrganizationStatus, OrgRole, PlatformRole
-from kechuang.core.errors import DomainError
 from kechuang.core.files import attachments_of
 from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
-from kechuang.core.web import add_service_errors, or_404, paginate, query_without_page, safe_next_url
+from kechuang.core.web import creates_once, paginate, query_without_page, run_service, safe_next_url
 
 SIGN_IN_FAILED = gettext_lazy(
     "Sign-in failed: the account or password is wrong, or the account is locked for a while after "
@@ -47,6 +44,8 @@ def sign_out(request):
     return redirect("core:home")
 
 
+# A replay comes before the policy: after the first post its author has an organisation.
+@creates_once
 @view_policy(policies.can_register_organization, description="anyone without an organisation")
 def register(request):
     """A visitor gives an e-mail address and continues from the link sent to it; a signed-in user
@@ -66,6 +65,7 @@ def register_sent(request):
 
 
 @view_policy(PUBLIC)
+@creates_once
 def register_continue(request, token):
     if request.user.is_authenticated:
         return redirect("accounts:register")
@@ -79,20 +79,14 @@ def _register_organization(request, form_class, *, email):
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = services.organization_register(
-                name=data.get("name", ""), email=email, mobile=data.get("mobile", ""),
-                password=data.get("password1", ""), organization=form.organization_data(),
-                licence=data.get("licence"), by=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        done = run_service(request, lambda: services.organization_register(
+            name=data.get("name", ""), email=email, mobile=data.get("mobile", ""),
+            password=data.get("password1", ""), organization=form.organization_data(),
+            licence=data.get("licence"), by=request.user,
+        ), form=form, success=_("Your organisation is registered and waits for the bureau's verification."))
+        if done:
             if not request.user.is_authenticated:
-                _start_session(request, user)
-            messages.success(request, _("Your organisation is registered and waits for the bureau's verification."))
+                _start_session(request, done.result)
             return redirect("accounts:my_organization")
     return render(request, "accounts/register.html", {"form": form, "email": email})
 
@@ -100,16 +94,12 @@ def _register_organization(request, form_class, *, email):
 @view_policy(SIGNED_IN)
 def password_change(request):
     form = forms.PasswordChangeForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.password_change(user=request.user, new_password=form.cleaned_data["password1"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            request.user.refresh_from_db()
-            update_session_auth_hash(request, request.user)
-            messages.success(request, _("Your password has been changed."))
-            return redirect("accounts:profile")
+    if request.method == "POST" and form.is_valid() and run_service(
+            request, lambda: services.password_change(user=request.user, new_password=form.cleaned_data["password1"]),
+            form=form, success=_("Your password has been changed.")):
+        request.user.refresh_from_db()
+        update_session_auth_hash(request, request.user)
+        return redirect("accounts:profile")
     return render(request, "accounts/password_change.html", {"form": form})
 
 
@@ -131,7 +121,7 @@ def my_organization(request):
 
 @view_policy(SIGNED_IN)
 def organization_detail(request, pk):
-    organization = or_404(selectors.organization_get, request.user, pk)
+    organization = selectors.organization_for(request.user, pk)
     context = {
         "organization": organization,
         "show_contact": policies.can_view_contact_details(request.user, organization),
@@ -146,37 +136,26 @@ def organization_detail(request, pk):
 
 @view_policy(SIGNED_IN)
 def organization_resubmit(request, pk):
-    organization = get_object_or_404(policies.organizations_visible_to(request.user), pk=pk)
-    if not policies.can_resubmit_organization(request.user, organization):
-        raise Http404
+    organization = selectors.organization_for(request.user, pk, may=policies.can_resubmit_organization)
     form = forms.ResubmitForm(request.POST or None, instance=organization)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_resubmit(organization=organization, by=request.user, changes={
-                field: form.cleaned_data[field] for field in form.Meta.fields})
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Submitted again for verification."))
-            return redirect("accounts:organization_detail", pk=pk)
+    if request.method == "POST" and form.is_valid() and run_service(
+            request, lambda: services.organization_resubmit(organization=organization, by=request.user, changes={
+                field: form.cleaned_data[field] for field in form.Meta.fields}),
+            form=form, success=_("Submitted again for verification.")):
+        return redirect("accounts:organization_detail", pk=pk)
     return render(request, "accounts/organization_resubmit.html", {"form": form, "organization": organization})
 
 
 @view_policy(SIGNED_IN)
+@creates_once
 def members(request, pk):
-    organization = get_object_or_404(policies.organizations_visible_to(request.user), pk=pk)
-    if not policies.can_manage_members(request.user, organization):
-        raise Http404
+    organization = selectors.organization_for(request.user, pk, may=policies.can_manage_members)
     form = forms.InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invitation_create(organization=organization, email=form.cleaned_data["email"],
-                                       role=form.cleaned_data["role"], by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The invitation has been sent to %(email)s.") % form.cleaned_data)
-            return redirect("accounts:members", pk=pk)
+    if request.method == "POST" and form.is_valid() and run_service(
+            request, lambda: services.invitation_create(organization=organization, email=form.cleaned_data["email"],
+                                                        role=form.cleaned_data["role"], by=request.user),
+            form=form, success=_("The invitation has been sent to %(email)s.") % form.cleaned_data):
+        return redirect("accounts:members", pk=pk)
     context = {
         "organization": organization,
         "form": form,
@@ -190,20 +169,16 @@ def members(request, pk):
 @require_POST
 @view_policy(SIGNED_IN)
 def invitation_revoke(request, pk):
-    invitation = get_object_or_404(policies.invitations_manageable_by(request.user), pk=pk)
-    try:
-        services.invitation_revoke(invitation=invitation, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The invitation was revoked."))
+    invitation = selectors.invitation_for(request.user, pk)
+    run_service(request, lambda: services.invitation_revoke(invitation=invitation, by=request.user),
+                success=_("The invitation was revoked."))
     return redirect("accounts:members", pk=invitation.organization_id)
 
 
 @require_POST
 @view_policy(SIGNED_IN)
 def member_remove(request, pk):
-    membership = get_object_or_404(policies.memberships_manageable_by(request.user), pk=pk)
+    membership = selectors.membership_for(request.user, pk)
     services.membership_remove(membership=membership, by=request.user)
     messages.success(request, _("The member was removed from the organisation."))
     return redirect("accounts:members", pk=membership.organization_id)
@@ -212,7 +187,7 @@ def member_remove(request, pk):
 @require_POST
 @view_policy(SIGNED_IN)
 def member_role(request, pk):
-    membership = get_object_or_404(policies.memberships_manageable_by(request.user), pk=pk)
+    membership = selectors.membership_for(request.user, pk)
     form = forms.MemberRoleForm(request.POST)
     if form.is_valid():
         services.membership_change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
@@ -228,23 +203,17 @@ def invitation_accept(request, token):
     signed_in = request.user.is_authenticated
     form = None if signed_in else forms.InvitationSignUpForm(request.POST or None)
     if request.method == "POST" and (signed_in or form.is_valid()):
-        try:
+        def accept():
             if signed_in:
-                user = services.invitation_accept(raw_token=token, user=request.user)
-            else:
-                data = form.cleaned_data
-                user = services.invitation_accept(raw_token=token, name=data["name"], mobile=data["mobile"],
-                                                  password=data["password1"])
-                _start_session(request, user)
-        except ValidationError as error:
-            if form is None:
-                messages.error(request, " ".join(error.messages))
-            else:
-                add_service_errors(form, error)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Welcome to %(org)s.") % {"org": invitation.organization.name})
+                return services.invitation_accept(raw_token=token, user=request.user)
+            data = form.cleaned_data
+            user = services.invitation_accept(raw_token=token, name=data["name"], mobile=data["mobile"],
+                                              password=data["password1"])
+            _start_session(request, user)
+            return user
+
+        if run_service(request, accept, form=form,
+                       success=_("Welcome to %(org)s.") % {"org": invitation.organization.name}):
             return redirect("accounts:my_organization")
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})
 
@@ -262,21 +231,17 @@ def verification_queue(request):
 
 @view_policy(policies.can_view_verification_queue, description="bureau officers and admins")
 def verification_detail(request, pk):
-    organization = or_404(selectors.organization_get, request.user, pk)
+    organization = selectors.organization_for(request.user, pk)
     reject_form = forms.RejectForm(request.POST or None)
     if request.method == "POST":
-        try:
-            if request.POST.get("decision") == "verify":
-                services.organization_verify(organization=organization, by=request.user)
-                messages.success(request, _("%(name)s is verified.") % {"name": organization.name})
+        if request.POST.get("decision") == "verify":
+            if run_service(request, lambda: services.organization_verify(organization=organization, by=request.user),
+                           success=_("%(name)s is verified.") % {"name": organization.name}):
                 return redirect("accounts:verification_queue")
-            if reject_form.is_valid():
-                services.organization_reject(organization=organization, by=request.user,
-                                             reason=reject_form.cleaned_data["reason"])
-                messages.success(request, _("%(name)s was returned to the applicant.") % {"name": organization.name})
-                return redirect("accounts:verification_queue")
-        except DomainError as error:
-            messages.error(request, error.message)
+        elif reject_form.is_valid() and run_service(request, lambda: services.organization_reject(
+                organization=organization, by=request.user, reason=reject_form.cleaned_data["reason"]),
+                success=_("%(name)s was returned to the applicant.") % {"name": organization.name}):
+            return redirect("accounts:verification_queue")
     context = {
         "organization": organization,
         "reject_form": reject_form,
@@ -314,23 +279,18 @@ def user_list(request):
 
 @view_policy(policies.can_assign_roles, description="bureau admins")
 def user_roles(request, pk):
-    subject = or_404(selectors.user_get, request.user, pk)
+    subject = selectors.user_for(request.user, pk)
     form = forms.RoleGrantForm(request.POST or None)
     if request.method == "POST":
-        try:
-            if "revoke" in request.POST:
-                services.role_revoke(user=subject, role=request.POST["revoke"], by=request.user)
-                messages.success(request, _("The role was removed."))
+        if "revoke" in request.POST:
+            if run_service(request, lambda: services.role_revoke(user=subject, role=request.POST["revoke"],
+                                                                 by=request.user),
+                           success=_("The role was removed.")):
                 return redirect("accounts:user_roles", pk=pk)
-            if form.is_valid():
-                services.role_grant(user=subject, role=form.cleaned_data["role"],
-                                    department=form.cleaned_data["department"], by=request.user)
-                messages.success(request, _("The role was granted."))
-                return redirect("accounts:user_roles", pk=pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except DomainError as error:
-            messages.error(request, error.message)
+        elif form.is_valid() and run_service(request, lambda: services.role_grant(
+                user=subject, role=form.cleaned_data["role"], department=form.cleaned_data["department"],
+                by=request.user), form=form, success=_("The role was granted.")):
+            return redirect("accounts:user_roles", pk=pk)
     return render(request, "accounts/user_roles.html",
                   {"subject": subject, "form": form, "grants": subject.role_grants.all()})
 
@@ -353,7 +313,7 @@ def tokens(request):
 @require_POST
 @view_policy(SIGNED_IN)
 def token_revoke(request, pk):
-    token = get_object_or_404(policies.tokens_visible_to(request.user), pk=pk)
+    token = selectors.token_for(request.user, pk)
     services.token_revoke(token=token, by=request.user)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:tokens")

@@ -117,22 +117,22 @@ def achievement_search(request, query: str = "", tech_field: str = "", industry:
 
 @router.get("/achievements/{int:pk}", response=AchievementOut, auth=OPTIONAL, url_name="achievement_detail")
 def achievement_detail(request, pk: int):
-    return achievement_out(request.user, selectors.achievement_get(request.user, pk))
+    return achievement_out(request.user, selectors.achievement_for(request.user, pk))
 
 
 @router.post("/achievements", response={201: AchievementOut}, url_name="achievement_create")
 def achievement_create(request, payload: AchievementIn):
     achievement = services.achievement_create(by=request.user, data=service_data(payload),
                                               completers=payload.completers)
-    return 201, achievement_out(request.user, selectors.achievement_get(request.user, achievement.pk))
+    return 201, achievement_out(request.user, selectors.achievement_for(request.user, achievement.pk))
 
 
 @router.put("/achievements/{int:pk}", response=AchievementOut, url_name="achievement_update")
 def achievement_update(request, pk: int, payload: AchievementIn):
-    achievement = selectors.achievement_get(request.user, pk)
+    achievement = selectors.achievement_for(request.user, pk)
     services.achievement_update(achievement=achievement, by=request.user, data=service_data(payload),
                                 completers=payload.completers)
-    return achievement_out(request.user, selectors.achievement_get(request.user, pk))
+    return achievement_out(request.user, selectors.achievement_for(request.user, pk))
 
 
 ACTIONS = {"submit": services.achievement_submit, "publish": services.achievement_publish,
@@ -141,7 +141,7 @@ ACTIONS = {"submit": services.achievement_submit, "publish": services.achievemen
 
 @router.post("/achievements/{int:pk}/return", response=AchievementOut, url_name="achievement_return")
 def achievement_return(request, pk: int, payload: ReasonIn):
-    achievement = selectors.achievement_get(request.user, pk)
+    achievement = selectors.achievement_for(request.user, pk)
     # The result of the caller's own action, even if the new status takes it out of their view.
     return achievement_out(request.user, services.achievement_return(achievement=achievement, by=request.user,
                                                                       reason=payload.reason))
@@ -150,7 +150,7 @@ def achievement_return(request, pk: int, payload: ReasonIn):
 @router.post("/achievements/{int:pk}/actions/{action}", response=AchievementOut, url_name="achievement_transition")
 def achievement_transition(request, pk: int, action: str):
     """Lifecycle actions without a body: submit, publish, withdraw, reopen."""
-    achievement = selectors.achievement_get(request.user, pk)
+    achievement = selectors.achievement_for(request.user, pk)
     if action not in ACTIONS:
         raise Http404
     return achievement_out(request.user, ACTIONS[action](achievement=achievement, by=request.user))

@@ -36,6 +36,10 @@ class AchievementStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The statuses in the full-text and matching indexes (other apps read them, so they live here).
+INDEXED = frozenset({AchievementStatus.PUBLISHED})
+
+
 def choice_labels(choices_class, values) -> list[str]:
     labels = dict(choices_class.choices)
     return [str(labels.get(value, value)) for value in values]

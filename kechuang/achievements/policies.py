@@ -4,9 +4,10 @@ from django.db.models import Q
 
 from kechuang.accounts.choices import PlatformRole
 from kechuang.accounts.policies import is_library_reviewer, is_member_of, verified_organization
+from kechuang.achievements.choices import INDEXED
 from kechuang.achievements.choices import AchievementStatus as Status
 from kechuang.achievements.models import Achievement, FundedProject
-from kechuang.achievements.workflow import ACHIEVEMENT_WORKFLOW, EDITABLE, INDEXED
+from kechuang.achievements.workflow import ACHIEVEMENT_WORKFLOW, EDITABLE
 
 
 def is_owner_member(user, achievement) -> bool:

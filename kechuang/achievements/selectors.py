@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.achievements.choices import AchievementForm, AchievementStatus, TransferMode
+from kechuang.achievements.choices import INDEXED, AchievementForm, AchievementStatus, TransferMode
 from kechuang.achievements.models import ACHIEVEMENT_INDEX, Achievement, FundedProject
 from kechuang.achievements.policies import (
     achievements_visible_to,
@@ -16,7 +16,6 @@ from kechuang.achievements.policies import (
     funded_projects_visible_to,
     is_reviewer,
 )
-from kechuang.achievements.workflow import INDEXED
 from kechuang.core.fields import contains_choice
 from kechuang.core.models import District, IndustryChain, IndustryClass, ReadinessLevel, TechField
 from kechuang.core.search import (
@@ -28,6 +27,7 @@ from kechuang.core.search import (
     query_words,
     search_page,
 )
+from kechuang.core.selectors import gate
 
 PAGE_SIZE = 20
 READINESS_LEVELS = tuple(str(level) for level in range(1, 10))
@@ -117,10 +117,10 @@ def achievement_matches(user, params: SearchParams):
     return all_matches(base, ACHIEVEMENT_INDEX, params.query)
 
 
-def achievement_get(user, pk) -> Achievement:
-    return (achievements_visible_to(user).select_related(
+def achievement_for(user, pk, *, may=None) -> Achievement:
+    return gate(user, achievements_visible_to(user).select_related(
         "owner", "owner__district", "tech_field", "tech_field__parent", "industry", "chain", "readiness",
-        "funded_project").prefetch_related("completers").get(pk=pk))
+        "funded_project").prefetch_related("completers"), may=may, pk=pk)
 
 
 def similar_achievements(user, achievement: Achievement, limit: int = 5) -> list[Achievement]:

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -7,12 +6,11 @@ from django.views.decorators.http import require_POST
 
 from kechuang.achievements import forms, policies, selectors, services
 from kechuang.achievements.choices import AchievementStatus, TransferMode
-from kechuang.core.errors import DomainError
 from kechuang.core.files import attachments_of
 from kechuang.core.forms import DocumentUploadForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
 from kechuang.core.search import highlight
-from kechuang.core.web import add_service_errors, or_404, paginate, query_without_page
+from kechuang.core.web import creates_once, paginate, query_without_page, run_service
 
 
 @view_policy(PUBLIC)
@@ -29,7 +27,7 @@ def portal(request):
 
 @view_policy(PUBLIC)
 def detail(request, pk):
-    achievement = or_404(selectors.achievement_get, request.user, pk)
+    achievement = selectors.achievement_for(request.user, pk)
     user = request.user
     context = {
         "achievement": achievement,
@@ -60,35 +58,26 @@ def mine(request):
 
 
 @view_policy(policies.can_create_achievement, description="members of verified organisations")
+@creates_once
 def create(request):
     form = forms.AchievementEditForm(request.POST or None, owner=request.user.organization)
     if request.method == "POST" and form.is_valid():
-        try:
-            achievement = services.achievement_create(by=request.user, data=form.service_data(),
-                                                      completers=form.cleaned_data["completers"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved as a draft. Submit it for review when it is complete."))
-            return redirect("achievements:detail", pk=achievement.pk)
+        done = run_service(request, lambda: services.achievement_create(
+            by=request.user, data=form.service_data(), completers=form.cleaned_data["completers"]),
+            form=form, success=_("Saved as a draft. Submit it for review when it is complete."))
+        if done:
+            return redirect("achievements:detail", pk=done.result.pk)
     return render(request, "achievements/edit.html", {"form": form, "achievement": None})
 
 
 @view_policy(SIGNED_IN)
 def edit(request, pk):
-    achievement = or_404(selectors.achievement_get, request.user, pk)
-    if not policies.can_edit_achievement(request.user, achievement):
-        raise Http404
+    achievement = selectors.achievement_for(request.user, pk, may=policies.can_edit_achievement)
     form = forms.AchievementEditForm(request.POST or None, instance=achievement, owner=achievement.owner)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.achievement_update(achievement=achievement, by=request.user, data=form.service_data(),
-                                        completers=form.cleaned_data["completers"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("achievements:detail", pk=pk)
+    if request.method == "POST" and form.is_valid() and run_service(request, lambda: services.achievement_update(
+            achievement=achievement, by=request.user, data=form.service_data(),
+            completers=form.cleaned_data["completers"]), form=form):
+        return redirect("achievements:detail", pk=pk)
     return render(request, "achievements/edit.html", {"form": form, "achievement": achievement})
 
 
@@ -103,36 +92,33 @@ TRANSITIONS = {
 @require_POST
 @view_policy(SIGNED_IN)
 def transition(request, pk, action):
-    achievement = or_404(selectors.achievement_get, request.user, pk)
-    try:
-        if action == "return":
-            form = forms.ReturnForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("Give the owner a reason for returning the record."))
-                return redirect("achievements:detail", pk=pk)
-            services.achievement_return(achievement=achievement, by=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, _("Returned to the owner."))
-        elif action in TRANSITIONS:
-            service, message = TRANSITIONS[action]
-            service(achievement=achievement, by=request.user)
-            messages.success(request, message)
-        else:
-            raise Http404
-    except DomainError as error:
-        messages.error(request, error.message)
+    achievement = selectors.achievement_for(request.user, pk)
+    if action == "return":
+        form = forms.ReturnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give the owner a reason for returning the record."))
+            return redirect("achievements:detail", pk=pk)
+        run_service(request, lambda: services.achievement_return(
+            achievement=achievement, by=request.user, reason=form.cleaned_data["reason"]),
+            success=_("Returned to the owner."))
+    elif action in TRANSITIONS:
+        service, message = TRANSITIONS[action]
+        run_service(request, lambda: service(achievement=achievement, by=request.user), success=message)
+    else:
+        raise Http404
     return redirect("achievements:detail", pk=pk)
 
 
 @require_POST
 @view_policy(SIGNED_IN)
+@creates_once
 def attach(request, pk):
-    achievement = or_404(selectors.achievement_get, request.user, pk)
-    if not policies.can_edit_achievement(request.user, achievement):
-        raise Http404
+    achievement = selectors.achievement_for(request.user, pk, may=policies.can_edit_achievement)
     form = DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
-        services.achievement_attach(achievement=achievement, by=request.user, uploaded=form.cleaned_data["file"])
-        messages.success(request, _("The file was attached."))
+        run_service(request, lambda: services.achievement_attach(
+            achievement=achievement, by=request.user, uploaded=form.cleaned_data["file"]),
+            success=_("The file was attached."))
     else:
         messages.error(request, " ".join(form.errors.get("file", [])))
     return redirect("achievements:detail", pk=pk)
@@ -140,9 +126,7 @@ def attach(request, pk):
 
 @view_policy(SIGNED_IN)
 def history(request, pk):
-    achievement = or_404(selectors.achievement_get, request.user, pk)
-    if not policies.can_view_history(request.user, achievement):
-        raise Http404
+    achievement = selectors.achievement_for(request.user, pk, may=policies.can_view_history)
     return render(request, "achievements/history.html",
                   {"achievement": achievement, "versions": selectors.version_history(request.user, achievement)})
 

@@ -12,4 +12,3 @@ ACHIEVEMENT_WORKFLOW = Workflow(
 )
 
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED, Status.PUBLISHED})
-INDEXED = frozenset({Status.PUBLISHED})  # in the full-text and matching indexes

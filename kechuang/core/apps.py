@@ -10,5 +10,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from kechuang.core.files import register_attachment_owner
         from kechuang.core.policies import can_view_job_files
+        from kechuang.core.scheduling import register_daily_task
+        from kechuang.core.tasks import prune_submission_keys
 
         register_attachment_owner("core.job", can_view_job_files)
+        register_daily_task(prune_submission_keys)

@@ -187,6 +187,21 @@ class Job(models.Model):
         return self.state in (JobState.SUCCEEDED, JobState.FAILED)
 
 
+class SubmissionKey(models.Model):
+    """A create form's one-time key (`{% submission_key %}`), recorded in the transaction that
+    creates the record, with the page of what it created: the unique key makes a form posted
+    again (a double click, even two concurrent posts) create nothing and go to the first result."""
+
+    key = models.UUIDField(unique=True, editable=False)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="+")
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return str(self.key)
+
+
 # --- reference data ------------------------------------------------------------------------
 
 

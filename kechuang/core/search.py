@@ -1,7 +1,7 @@
 """Chinese full-text search shared by the libraries.
 
 Text is cut into words with rjieba (search mode, so 锂离子 also yields 离子), folded
-(NFKC turns full-width forms half-width, lower case: core.text.fold) and stripped of stop words. The words are stored
+(NFKC turns full-width forms half-width, lower case: lib.text.fold) and stripped of stop words. The words are stored
 space-separated in the record's `search_tokens` column and indexed by the database:
 
 - SQLite: an FTS5 table `<table>_fts` (rowid = record id), ranked with bm25();
@@ -26,8 +26,8 @@ from django.db.models import Count, F, Q
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from kechuang.core.text import STOP_WORDS, fold
 from kechuang.core.validators import parse_number
+from kechuang.lib.text import STOP_WORDS, fold
 
 WORD = re.compile(r"\w", re.UNICODE)
 

@@ -2,10 +2,26 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from kechuang.core.models import GENESIS_HASH, AuditChainHead, AuditEvent
-from kechuang.core.policies import jobs_visible_to, notifications_visible_to
+from kechuang.core.models import GENESIS_HASH, Attachment, AuditChainHead, AuditEvent, JobState
+from kechuang.core.policies import attachments_visible_to, jobs_visible_to, notifications_visible_to
+
+
+def gate(user, visible, *, may=None, **lookup):
+    """The access gate behind every app's `<noun>_for(user, pk, may=...)`: the one object of
+    `visible` (the user's visibility queryset) that `lookup` names, if the policy `may(user, obj)`
+    allows the action (when one is given). Anything else is a 404, so what a user may not see, or
+    may see but not act on, cannot be told apart from what does not exist."""
+    try:
+        obj = visible.get(**lookup)
+    except ObjectDoesNotExist as error:
+        raise Http404 from error
+    if may is not None and not may(user, obj):
+        raise Http404
+    return obj
 
 
 def audit_event_list(*, action: str = "", object_type: str = "", actor: str = "", date_from=None, date_to=None):
@@ -69,9 +85,15 @@ def unread_notification_count(user) -> int:
     return notifications_visible_to(user).filter(read_at__isnull=True).count()
 
 
-def job_get(user, job_uuid):
-    return jobs_visible_to(user).select_related("result_attachment").get(uuid=job_uuid)
+def job_for(user, job_uuid, *, may=None):
+    return gate(user, jobs_visible_to(user).select_related("result_attachment"), may=may, uuid=job_uuid)
 
 
-def jobs_for_user(user):
-    return jobs_visible_to(user)
+def dry_run_for(user, upload_uuid):
+    """The user's clean dry run of an upload: the import then commits the file it checked."""
+    return gate(user, jobs_visible_to(user), details__upload=upload_uuid, details__dry_run=True,
+                state=JobState.SUCCEEDED)
+
+
+def attachment_for(user, attachment_uuid):
+    return gate(user, Attachment.objects.all(), may=attachments_visible_to, uuid=attachment_uuid)

@@ -1,14 +1,63 @@
 """Writes of the core: the audit chain, notifications and job status."""
 
 import json
+from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kechuang.core.models import AuditChainHead, AuditEvent, Job, JobState, Notification
+from kechuang.core.models import AuditChainHead, AuditEvent, Job, JobState, Notification, SubmissionKey
 from kechuang.core.request_context import current_ip
+
+SUBMISSION_KEYS_KEPT_DAYS = 30
+
+
+class KeyOfAnotherUser(PermissionDenied):
+    """A one-time submission key that another user's post claimed."""
+
+
+class _NothingCreated(Exception):
+    def __init__(self, result):
+        super().__init__()
+        self.result = result
+
+
+def create_once(*, key, by, create, url_of) -> tuple[object, str | None, bool]:
+    """Runs `create` once per one-time submission key: the key is claimed (unique) in the same
+    transaction as the create and recorded with `url_of(result)`, the page of what it made (None:
+    it made nothing, the claim is undone with the rest). A post that comes again with the key,
+    even while the first is still running (it waits for the first to commit), creates nothing.
+    Returns what `create` returned (None for a replay), that page, and whether this was a replay."""
+    actor = by if by is not None and by.is_authenticated else None
+    first = SubmissionKey.objects.filter(key=key).first()
+    if first is None:
+        try:
+            with transaction.atomic():
+                claim = SubmissionKey.objects.create(key=key, actor=actor)
+                result = create()
+                claim.url = url_of(result)
+                if claim.url is None:
+                    raise _NothingCreated(result)
+                claim.save(update_fields=["url"])
+            return result, claim.url, False
+        except _NothingCreated as nothing:
+            return nothing.result, None, False
+        except IntegrityError:
+            first = SubmissionKey.objects.filter(key=key).first()
+            if first is None:  # the create's own constraint, not a concurrent claim of the key
+                raise
+    # A key is rendered into one user's form; an anonymous sign-up's key goes on with the new account.
+    if first.actor_id is not None and first.actor_id != getattr(actor, "pk", None):
+        raise KeyOfAnotherUser
+    return None, first.url, True
+
+
+def submission_keys_prune(*, days: int = SUBMISSION_KEYS_KEPT_DAYS) -> int:
+    """Forgets the keys of forms posted more than `days` ago (a replay that late creates again)."""
+    return SubmissionKey.objects.filter(created_at__lt=timezone.now() - timedelta(days=days)).delete()[0]
 
 
 def object_label(obj) -> str:

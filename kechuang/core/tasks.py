@@ -22,6 +22,14 @@ def send_notification_email(notification_id: int) -> None:
 
 
 @task()
+def prune_submission_keys() -> int:
+    """Daily: forgets the one-time keys of create forms posted a month ago."""
+    from kechuang.core.services import submission_keys_prune
+
+    return submission_keys_prune()
+
+
+@task()
 def send_plain_email(to: str, subject: str, body: str) -> None:
     send_mail(subject, body, None, [to])
 

@@ -77,3 +77,40 @@ def check_access(client_for, world, case: AccessCase, persona: str, status: int)
     assert response.status_code == status, response.content[:500]
     if status == 302 and persona == "public" and persona in case.denied:
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def assert_queries_flat(client, url, add_rows, *, marker: str, few: int = 3, many: int = 25) -> None:
+    """A list page makes as many queries for `many` rows as for `few` (no query per row).
+
+    `add_rows(n)` adds n more rows that the page lists, each showing `marker`, so the test also
+    checks that the second read lists more of them. The page is read once before counting, so
+    caches warmed by a first request (session, reference data) do not count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def read():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        return [query["sql"] for query in captured.captured_queries], response.content.decode().count(marker)
+
+    add_rows(few)
+    client.get(url)
+    small, shown_few = read()
+    add_rows(many - few)
+    large, shown_many = read()
+    assert shown_many > shown_few > 0, (shown_few, shown_many)
+    assert len(large) == len(small), _grown(small, large)
+
+
+def _grown(small: list[str], large: list[str]) -> str:
+    """The queries (numbers blanked) that the larger read repeats more often: the per-row ones."""
+    import re
+    from collections import Counter
+
+    def shapes(queries):
+        return Counter(re.sub(r"\d+", "#", query) for query in queries)
+
+    extra = shapes(large) - shapes(small)
+    return f"{len(small)} -> {len(large)} queries; repeated per row:\n" + "\n".join(
+        f"{times} x {query[:300]}" for query, times in extra.most_common())

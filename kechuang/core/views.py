@@ -13,18 +13,17 @@ from kechuang.core import selectors, services
 from kechuang.core.files import KINDS
 from kechuang.core.forms import SheetUploadForm
 from kechuang.core.importing import SHEETS, template_workbook
-from kechuang.core.models import Attachment, AuditEvent, JobState
+from kechuang.core.models import AuditEvent
 from kechuang.core.policies import (
     PUBLIC,
     SIGNED_IN,
-    attachments_visible_to,
     can_edit_reference_data,
     can_view_audit_log,
     view_policy,
 )
 from kechuang.core.reference import REFERENCE_TABLES, TABLE_TITLES, reference_form_class
 from kechuang.core.tasks import export_audit_log
-from kechuang.core.web import or_404, paginate, query_without_page
+from kechuang.core.web import creates_once, paginate, query_without_page
 
 
 @view_policy(PUBLIC)
@@ -71,15 +70,13 @@ def notification_bell(request):
 
 @view_policy(SIGNED_IN)
 def job_status(request, job_uuid):
-    job = or_404(selectors.job_get, request.user, job_uuid)
+    job = selectors.job_for(request.user, job_uuid)
     return render(request, "core/_job_progress.html", {"job": job})
 
 
 @view_policy(SIGNED_IN)
 def attachment_download(request, attachment_uuid):
-    attachment = get_object_or_404(Attachment, uuid=attachment_uuid)
-    if not attachments_visible_to(request.user, attachment):
-        raise Http404
+    attachment = selectors.attachment_for(request.user, attachment_uuid)
     response = FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
         content_type=attachment.content_type,
@@ -131,7 +128,7 @@ def audit_log_export(request):
 
 @view_policy(SIGNED_IN)
 def job_page(request, job_uuid):
-    job = or_404(selectors.job_get, request.user, job_uuid)
+    job = selectors.job_for(request.user, job_uuid)
     return render(request, "core/job.html", {"job": job})
 
 
@@ -159,6 +156,7 @@ def reference_table(request, table):
 
 
 @view_policy(can_edit_reference_data, description="bureau admins")
+@creates_once
 def reference_edit(request, table, pk=None):
     if table not in REFERENCE_TABLES:
         raise Http404
@@ -192,14 +190,14 @@ def import_template(request, library):
 
 
 @view_policy(SIGNED_IN)
+@creates_once
 def import_sheet_page(request, library):
     sheet = _sheet_or_404(library, request.user)
     form = SheetUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         upload_uuid = request.POST.get("upload", "")
         if upload_uuid:  # the commit after a clean dry run: the same stored file
-            dry_job = get_object_or_404(selectors.jobs_for_user(request.user), details__upload=upload_uuid,
-                                        details__dry_run=True, state=JobState.SUCCEEDED)
+            dry_job = selectors.dry_run_for(request.user, upload_uuid)
             job = services.import_job_start(library=library, upload_uuid=dry_job.details["upload"], dry_run=False,
                                             by=request.user, language=get_language())
             return redirect("core:job", job_uuid=job.uuid)

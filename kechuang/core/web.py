@@ -1,11 +1,14 @@
 """Small helpers that views of every app share."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpResponse
 
 PAGE_SIZE = 20
+SUBMISSION_KEY = "submission_key"
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
@@ -39,14 +42,6 @@ def query_without_page(request) -> str:
     return params.urlencode()
 
 
-def or_404(selector, *args, **kwargs):
-    """Calls a `<noun>_get` selector; what the user may not see (or what does not exist) is a 404."""
-    try:
-        return selector(*args, **kwargs)
-    except ObjectDoesNotExist as error:
-        raise Http404 from error
-
-
 def download(data: bytes, *, kind: str, filename: str, inline: bool = False) -> HttpResponse:
     """A generated file with a server-chosen name (kind is a key of core.files.KINDS)."""
     from django.utils.http import content_disposition_header
@@ -63,10 +58,65 @@ def form_errors_text(form: Form) -> str:
     return " ".join(str(message) for errors in form.errors.values() for message in errors)
 
 
-def run_service(request, action, *, success: str = "") -> bool:
-    """Calls a service from a form post and reports its outcome as a message: a refused action the
-    user may not even see is a 404; a validation or domain error is shown; success says so. Returns
-    whether it succeeded."""
+@dataclass(frozen=True)
+class Outcome:
+    """What run_service reports; true when the service succeeded. `result` is what it returned."""
+
+    ok: bool
+    result: object = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def submission_key(request):
+    """The post's one-time key ({% submission_key %}), or None when it has none or a malformed one."""
+    import uuid
+
+    try:
+        return uuid.UUID(request.POST.get(SUBMISSION_KEY, ""))
+    except ValueError:
+        return None
+
+
+def creates_once(view):
+    """For every view whose form creates a record: posted again with its one-time key (a double
+    click, a replay, two posts at once), the form creates nothing and the post is sent to the page
+    the first one went to. The key is claimed in one transaction with the whole view, kept when the
+    view answers with a redirect (it made something) and undone otherwise (the form is shown again
+    with its errors, and the corrected post may use the key), so the view must redirect after a
+    successful post: what a view writes before answering 200 is undone with the claim. A replay is
+    answered before the form is validated again: a second "register" must not be told that its
+    e-mail address is already taken. A post without a key (an API client, a test) is served as
+    before."""
+    from functools import wraps
+
+    from django.shortcuts import redirect
+
+    from kechuang.core.services import KeyOfAnotherUser, create_once
+
+    @wraps(view)
+    def once(request, *args, **kwargs):
+        key = submission_key(request) if request.method == "POST" else None
+        if key is None:
+            return view(request, *args, **kwargs)
+        try:
+            response, url, replayed = create_once(
+                key=key, by=request.user, create=lambda: view(request, *args, **kwargs),
+                url_of=lambda response: response["Location"] if response.status_code in (301, 302, 303) else None)
+        except KeyOfAnotherUser as error:
+            raise Http404 from error
+        return redirect(url) if replayed else response
+
+    return once
+
+
+def run_service(request, action, *, success: str | None = "", form: Form | None = None) -> Outcome:
+    """Calls a service from a form post and maps its errors, in one place for every page:
+    PermissionDenied and a missing object are a 404 (the user may not even see what they tried to
+    change); a ValidationError or DomainError is shown on `form` when there is one (on the fields
+    it names, else above the form), otherwise as messages. Success adds the message `success`
+    ("Saved." when empty, none when None)."""
     from django.contrib import messages
     from django.core.exceptions import PermissionDenied
     from django.utils.translation import gettext as _
@@ -74,14 +124,18 @@ def run_service(request, action, *, success: str = "") -> bool:
     from kechuang.core.errors import DomainError
 
     try:
-        action()
+        result = action()
     except (PermissionDenied, ObjectDoesNotExist) as error:
         raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    except (ValidationError, DomainError) as error:
+        if isinstance(error, DomainError):
+            error = ValidationError(error.message)
+        if form is not None:
+            add_service_errors(form, error)
+        else:
+            for problem in error.messages:
+                messages.error(request, problem)
+        return Outcome(False)
+    if success is not None:
         messages.success(request, success or _("Saved."))
-        return True
-    return False
+    return Outcome(True, result)

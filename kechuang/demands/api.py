@@ -113,20 +113,20 @@ def demand_search(request, query: str = "", tech_field: str = "", industry: str 
 
 @router.get("/demands/{int:pk}", response=DemandOut, auth=OPTIONAL, url_name="demand_detail")
 def demand_detail(request, pk: int):
-    return demand_out(request.user, selectors.demand_get(request.user, pk))
+    return demand_out(request.user, selectors.demand_for(request.user, pk))
 
 
 @router.post("/demands", response={201: DemandOut}, url_name="demand_create")
 def demand_create(request, payload: DemandIn):
     demand = services.demand_create(by=request.user, data=service_data(payload))
-    return 201, demand_out(request.user, selectors.demand_get(request.user, demand.pk))
+    return 201, demand_out(request.user, selectors.demand_for(request.user, demand.pk))
 
 
 @router.put("/demands/{int:pk}", response=DemandOut, url_name="demand_update")
 def demand_update(request, pk: int, payload: DemandIn):
-    services.demand_update(demand=selectors.demand_get(request.user, pk), by=request.user,
+    services.demand_update(demand=selectors.demand_for(request.user, pk), by=request.user,
                            data=service_data(payload))
-    return demand_out(request.user, selectors.demand_get(request.user, pk))
+    return demand_out(request.user, selectors.demand_for(request.user, pk))
 
 
 REASONED = {"return": services.demand_return, "challenge-candidate": services.demand_mark_challenge_candidate}
@@ -140,7 +140,7 @@ def demand_reasoned_action(request, pk: int, action: str, payload: ReasonIn):
     """Actions that need a reason: return, challenge-candidate."""
     if action not in REASONED:
         raise Http404
-    demand = REASONED[action](demand=selectors.demand_get(request.user, pk), by=request.user, reason=payload.reason)
+    demand = REASONED[action](demand=selectors.demand_for(request.user, pk), by=request.user, reason=payload.reason)
     return demand_out(request.user, demand)
 
 
@@ -149,7 +149,7 @@ def demand_transition(request, pk: int, action: str):
     """Lifecycle actions: submit, publish, start-matchmaking, solve, withdraw."""
     if action not in ACTIONS:
         raise Http404
-    return demand_out(request.user, ACTIONS[action](demand=selectors.demand_get(request.user, pk), by=request.user))
+    return demand_out(request.user, ACTIONS[action](demand=selectors.demand_for(request.user, pk), by=request.user))
 
 
 @router.post("/demands/import", response=ImportOut, url_name="demand_import")

@@ -23,3 +23,5 @@ class DemandStatus(models.TextChoices):
 
 
 PUBLIC_STATUSES = (DemandStatus.PUBLISHED, DemandStatus.MATCHMAKING, DemandStatus.SOLVED)
+# The statuses in the full-text and matching indexes (other apps read them, so they live here).
+INDEXED = frozenset({DemandStatus.PUBLISHED, DemandStatus.MATCHMAKING, DemandStatus.SOLVED})

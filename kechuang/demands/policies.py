@@ -4,10 +4,10 @@ from django.db.models import Q
 
 from kechuang.accounts.choices import OrganizationKind, PlatformRole
 from kechuang.accounts.policies import is_library_reviewer, is_member_of, verified_organization
-from kechuang.demands.choices import PUBLIC_STATUSES
+from kechuang.demands.choices import INDEXED, PUBLIC_STATUSES
 from kechuang.demands.choices import DemandStatus as Status
 from kechuang.demands.models import Demand
-from kechuang.demands.workflow import DEMAND_WORKFLOW, EDITABLE, INDEXED
+from kechuang.demands.workflow import DEMAND_WORKFLOW, EDITABLE
 
 INSTITUTION_KINDS = frozenset({OrganizationKind.UNIVERSITY, OrganizationKind.INSTITUTE, OrganizationKind.TRANSFER,
                                OrganizationKind.HOSPITAL})
@@ -15,6 +15,9 @@ INSTITUTION_KINDS = frozenset({OrganizationKind.UNIVERSITY, OrganizationKind.INS
 
 def is_owner_member(user, demand) -> bool:
     return is_member_of(user, demand.owner_id)
+
+
+is_reviewer = is_library_reviewer
 
 
 def demands_visible_to(user):

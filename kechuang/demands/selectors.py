@@ -16,10 +16,10 @@ from kechuang.core.search import (
     query_words,
     search_page,
 )
-from kechuang.demands.choices import PUBLIC_STATUSES, CooperationMode, DemandStatus
+from kechuang.core.selectors import gate
+from kechuang.demands.choices import INDEXED, PUBLIC_STATUSES, CooperationMode, DemandStatus
 from kechuang.demands.models import DEMAND_INDEX, Demand
 from kechuang.demands.policies import demands_visible_to, is_library_reviewer
-from kechuang.demands.workflow import INDEXED
 
 PAGE_SIZE = 20
 DATE_RANGES = {"30d": 30, "1y": 365, "3y": 3 * 365}
@@ -92,9 +92,9 @@ def demand_matches(user, params: DemandSearchParams):
     return all_matches(base, DEMAND_INDEX, params.query)
 
 
-def demand_get(user, pk) -> Demand:
-    return demands_visible_to(user).select_related(
-        "owner", "district", "industry", "tech_field", "tech_field__parent", "chain").get(pk=pk)
+def demand_for(user, pk, *, may=None) -> Demand:
+    return gate(user, demands_visible_to(user).select_related(
+        "owner", "district", "industry", "tech_field", "tech_field__parent", "chain"), may=may, pk=pk)
 
 
 def similar_demands(user, demand: Demand, limit: int = 5) -> list[Demand]:

@@ -23,9 +23,10 @@ from kechuang.core.validators import (
     validate_not_past,
 )
 from kechuang.demands import policies
+from kechuang.demands.choices import INDEXED
 from kechuang.demands.choices import DemandStatus as Status
 from kechuang.demands.models import DEMAND_INDEX, Demand
-from kechuang.demands.workflow import DEMAND_WORKFLOW, INDEXED
+from kechuang.demands.workflow import DEMAND_WORKFLOW
 
 EDITABLE_FIELDS = (
     "title", "public_summary", "description", "keywords", "industry", "tech_field", "chain", "district",

@@ -1,17 +1,14 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.policies import is_library_reviewer
-from kechuang.core.errors import DomainError
 from kechuang.core.files import attachments_of
 from kechuang.core.forms import DocumentUploadForm, ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
 from kechuang.core.search import highlight
-from kechuang.core.web import add_service_errors, or_404, paginate, query_without_page
+from kechuang.core.web import creates_once, paginate, query_without_page, run_service
 from kechuang.demands import forms, policies, selectors, services
 from kechuang.demands.choices import PUBLIC_STATUSES, CooperationMode, DemandStatus
 
@@ -30,7 +27,7 @@ def portal(request):
 
 @view_policy(PUBLIC)
 def detail(request, pk):
-    demand = or_404(selectors.demand_get, request.user, pk)
+    demand = selectors.demand_for(request.user, pk)
     user = request.user
     full = policies.can_view_full_demand(user, demand)
     return render(request, "demands/detail.html", {
@@ -60,33 +57,25 @@ def mine(request):
 
 
 @view_policy(policies.can_create_demand, description="members of verified enterprises")
+@creates_once
 def create(request):
     form = forms.DemandEditForm(request.POST or None, initial={"district": request.user.organization.district_id})
     if request.method == "POST" and form.is_valid():
-        try:
-            demand = services.demand_create(by=request.user, data=form.service_data())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved as a draft. Submit it for review when it is complete."))
-            return redirect("demands:detail", pk=demand.pk)
+        done = run_service(request, lambda: services.demand_create(by=request.user, data=form.service_data()),
+                           form=form, success=_("Saved as a draft. Submit it for review when it is complete."))
+        if done:
+            return redirect("demands:detail", pk=done.result.pk)
     return render(request, "demands/edit.html", {"form": form, "demand": None})
 
 
 @view_policy(SIGNED_IN)
 def edit(request, pk):
-    demand = or_404(selectors.demand_get, request.user, pk)
-    if not policies.can_edit_demand(request.user, demand):
-        raise Http404
+    demand = selectors.demand_for(request.user, pk, may=policies.can_edit_demand)
     form = forms.DemandEditForm(request.POST or None, instance=demand)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.demand_update(demand=demand, by=request.user, data=form.service_data())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("demands:detail", pk=pk)
+    if request.method == "POST" and form.is_valid() and run_service(
+            request, lambda: services.demand_update(demand=demand, by=request.user, data=form.service_data()),
+            form=form):
+        return redirect("demands:detail", pk=pk)
     return render(request, "demands/edit.html", {"form": form, "demand": demand})
 
 
@@ -107,42 +96,39 @@ REASONED_TRANSITIONS = {
 @require_POST
 @view_policy(SIGNED_IN)
 def transition(request, pk, action):
-    demand = or_404(selectors.demand_get, request.user, pk)
-    try:
-        if action in REASONED_TRANSITIONS:
-            service, message = REASONED_TRANSITIONS[action]
-            form = ReasonForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("Give a reason."))
-                return redirect("demands:detail", pk=pk)
-            service(demand=demand, by=request.user, reason=form.cleaned_data["reason"])
-        elif action in SIMPLE_TRANSITIONS:
-            service, message = SIMPLE_TRANSITIONS[action]
-            service(demand=demand, by=request.user)
-        else:
-            raise Http404
-        messages.success(request, message)
-    except DomainError as error:
-        messages.error(request, error.message)
+    demand = selectors.demand_for(request.user, pk)
+    if action in REASONED_TRANSITIONS:
+        service, message = REASONED_TRANSITIONS[action]
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give a reason."))
+            return redirect("demands:detail", pk=pk)
+        run_service(request, lambda: service(demand=demand, by=request.user, reason=form.cleaned_data["reason"]),
+                    success=message)
+    elif action in SIMPLE_TRANSITIONS:
+        service, message = SIMPLE_TRANSITIONS[action]
+        run_service(request, lambda: service(demand=demand, by=request.user), success=message)
+    else:
+        raise Http404
     return redirect("demands:detail", pk=pk)
 
 
 @require_POST
 @view_policy(SIGNED_IN)
+@creates_once
 def attach(request, pk):
-    demand = or_404(selectors.demand_get, request.user, pk)
-    if not policies.can_edit_demand(request.user, demand):
-        raise Http404
+    demand = selectors.demand_for(request.user, pk, may=policies.can_edit_demand)
     form = DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
-        services.demand_attach(demand=demand, by=request.user, uploaded=form.cleaned_data["file"])
-        messages.success(request, _("The file was attached."))
+        run_service(request, lambda: services.demand_attach(demand=demand, by=request.user,
+                                                            uploaded=form.cleaned_data["file"]),
+                    success=_("The file was attached."))
     else:
         messages.error(request, " ".join(form.errors.get("file", [])))
     return redirect("demands:detail", pk=pk)
 
 
-@view_policy(is_library_reviewer, description="bureau staff and verified transfer institutions")
+@view_policy(policies.is_reviewer, description="bureau staff and verified transfer institutions")
 def review_queue(request):
     return render(request, "demands/review_queue.html",
                   {"page": paginate(request, selectors.review_queue(request.user))})

@@ -15,4 +15,3 @@ DEMAND_WORKFLOW = Workflow(
 )
 
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
-INDEXED = frozenset({Status.PUBLISHED, Status.MATCHMAKING, Status.SOLVED})

@@ -1,9 +1,10 @@
+from kechuang.core.selectors import gate
 from kechuang.experts.models import SpecialistProfile
 from kechuang.experts.policies import declarations_visible_to, profiles_visible_to
 
 
-def profile_get(user, pk: int) -> SpecialistProfile:
-    return profiles_visible_to(user).select_related("tech_field", "industry", "district").get(pk=pk)
+def profile_for(user, pk: int, *, may=None) -> SpecialistProfile:
+    return gate(user, profiles_visible_to(user).select_related("tech_field", "industry", "district"), may=may, pk=pk)
 
 
 def own_profile(user, kind: str) -> SpecialistProfile | None:
@@ -17,3 +18,7 @@ def available_profiles_by_id(user, pks) -> dict[int, SpecialistProfile]:
 
 def own_declarations(user):
     return declarations_visible_to(user).filter(expert=user).select_related("organization")
+
+
+def own_declaration_for(user, pk: int, *, may=None):
+    return gate(user, own_declarations(user), may=may, pk=pk)

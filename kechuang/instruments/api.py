@@ -10,7 +10,7 @@ from kechuang.accounts.authentication import OPTIONAL
 from kechuang.core.schemas import ReasonIn, field_type
 from kechuang.instruments import selectors, services
 from kechuang.instruments.models import Booking, ServiceOrder
-from kechuang.vouchers.selectors import voucher_get
+from kechuang.vouchers.selectors import voucher_for
 
 router = Router(tags=["instruments"])
 
@@ -78,7 +78,7 @@ def service_out(service) -> dict:
 
 
 def _voucher(request, voucher_id):
-    return voucher_get(request.user, voucher_id) if voucher_id else None
+    return voucher_for(request.user, voucher_id) if voucher_id else None
 
 
 @router.get("/instruments", response=list[InstrumentOut], auth=OPTIONAL, url_name="instruments_catalogue")
@@ -90,12 +90,12 @@ def catalogue(request, q: str = "", category: str = "", page: str = "1"):
 
 @router.get("/instruments/{int:pk}", response=InstrumentOut, auth=OPTIONAL, url_name="instruments_instrument")
 def instrument(request, pk: int):
-    return instrument_out(selectors.instrument_get(request.user, pk))
+    return instrument_out(selectors.instrument_for(request.user, pk))
 
 
 @router.post("/instruments/{int:pk}/bookings", response={201: BookingOut}, url_name="instruments_book")
 def book(request, pk: int, payload: BookingIn):
-    instrument = selectors.instrument_get(request.user, pk)
+    instrument = selectors.instrument_for(request.user, pk)
     booking = services.booking_request(by=request.user, instrument=instrument, starts_at=payload.starts_at,
                                        ends_at=payload.ends_at, purpose=payload.purpose,
                                        voucher=_voucher(request, payload.voucher_id))
@@ -104,7 +104,7 @@ def book(request, pk: int, payload: BookingIn):
 
 @router.post("/instruments/{int:pk}/orders", response={201: ServiceOut}, url_name="instruments_order")
 def order(request, pk: int, payload: OrderIn):
-    instrument = selectors.instrument_get(request.user, pk)
+    instrument = selectors.instrument_for(request.user, pk)
     made = services.order_request(by=request.user, instrument=instrument, samples=payload.samples,
                                   description=payload.description, voucher=_voucher(request, payload.voucher_id))
     return 201, service_out(made)
@@ -118,18 +118,18 @@ def bookings(request):
 
 @router.post("/instruments/bookings/{int:pk}/confirm", response=BookingOut, url_name="instruments_confirm")
 def confirm(request, pk: int):
-    return service_out(services.booking_answer(by=request.user, booking=selectors.booking_get(request.user, pk),
+    return service_out(services.booking_answer(by=request.user, booking=selectors.booking_for(request.user, pk),
                                                confirm=True))
 
 
 @router.post("/instruments/bookings/{int:pk}/decline", response=BookingOut, url_name="instruments_decline")
 def decline(request, pk: int, payload: ReasonIn):
-    return service_out(services.booking_answer(by=request.user, booking=selectors.booking_get(request.user, pk),
+    return service_out(services.booking_answer(by=request.user, booking=selectors.booking_for(request.user, pk),
                                                confirm=False, reason=payload.reason))
 
 
 @router.post("/instruments/bookings/{int:pk}/complete", response=BookingOut, url_name="instruments_complete")
 def complete(request, pk: int, payload: CompleteIn):
-    booking = selectors.booking_get(request.user, pk)
+    booking = selectors.booking_for(request.user, pk)
     return service_out(services.booking_complete(by=request.user, booking=booking, hours=payload.hours,
                                                  cost=payload.cost))

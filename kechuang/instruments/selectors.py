@@ -7,6 +7,7 @@ from django.db.models import Avg, Count, Q
 from django.db.models.functions import ExtractYear
 
 from kechuang.core.search import all_matches, search_page
+from kechuang.core.selectors import gate
 from kechuang.instruments import policies
 from kechuang.instruments.choices import HOLDING, BookingStatus, OrderStatus
 from kechuang.instruments.models import INSTRUMENT_INDEX, Booking, Instrument, InstrumentCategory, ServiceOrder
@@ -47,8 +48,9 @@ def instrument_matches(user, params) -> object:
     return all_matches(filtered, INSTRUMENT_INDEX, params.get("q", ""))
 
 
-def instrument_get(user, pk) -> Instrument:
-    return policies.instruments_visible_to(user).select_related("category__parent", "owner__district").get(pk=pk)
+def instrument_for(user, pk, *, may=None) -> Instrument:
+    return gate(user, policies.instruments_visible_to(user).select_related("category__parent", "owner__district"),
+                may=may, pk=pk)
 
 
 def categories():
@@ -66,11 +68,11 @@ def overlapping(instrument, starts_at, ends_at):
 
 
 def my_bookings(user):
-    return policies.bookings_visible_to(user).filter(requester=user).select_related("instrument__owner")
+    return policies.bookings_visible_to(user).filter(requester=user).select_related("instrument__owner", "rating")
 
 
 def my_orders(user):
-    return policies.orders_visible_to(user).filter(requester=user).select_related("instrument__owner")
+    return policies.orders_visible_to(user).filter(requester=user).select_related("instrument__owner", "rating")
 
 
 def provider_queue(user):
@@ -84,14 +86,14 @@ def provider_queue(user):
                 OrderStatus.REQUESTED, OrderStatus.ACCEPTED]).select_related("instrument", "organization"))
 
 
-def booking_get(user, pk) -> Booking:
-    return policies.bookings_visible_to(user).select_related("instrument__owner", "organization", "voucher").get(
-        pk=pk)
+def booking_for(user, pk, *, may=None) -> Booking:
+    return gate(user, policies.bookings_visible_to(user).select_related("instrument__owner", "organization",
+                                                                        "voucher"), may=may, pk=pk)
 
 
-def order_get(user, pk) -> ServiceOrder:
-    return policies.orders_visible_to(user).select_related("instrument__owner", "organization", "voucher").get(
-        pk=pk)
+def order_for(user, pk, *, may=None) -> ServiceOrder:
+    return gate(user, policies.orders_visible_to(user).select_related("instrument__owner", "organization",
+                                                                      "voucher"), may=may, pk=pk)
 
 
 def _usage(year: int):
@@ -199,8 +201,8 @@ def purchase_list(user):
     return policies.purchases_visible_to(user).select_related("organization", "category")
 
 
-def purchase_get(user, pk):
-    return purchase_list(user).get(pk=pk)
+def purchase_for(user, pk, *, may=None):
+    return gate(user, purchase_list(user), may=may, pk=pk)
 
 
 def purchase_savings() -> dict:

@@ -11,7 +11,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kechuang.accounts.policies import verified_organization
 from kechuang.core.errors import DomainError
 from kechuang.core.search import index_text
 from kechuang.core.services import audit_record, notify
@@ -141,7 +140,7 @@ def booking_request(*, by, instrument: Instrument, starts_at: datetime, ends_at:
     so the check and the insert are atomic there) and by the exclusion constraint on PostgreSQL,
     which decides between concurrent requests."""
     _require(policies.can_request(by, instrument))
-    organization = verified_organization(by)
+    organization = by.organization  # verified: can_request says so
     clean_slot(starts_at, ends_at)
     _check_voucher(voucher, organization, instrument=instrument, kind=ServiceKind.INSTRUMENT_TIME)
     taken = DomainError(_("This time overlaps a booking already made; choose another slot."), code="slot_taken")
@@ -230,7 +229,7 @@ def booking_complete(*, by, booking: Booking, hours: Decimal, cost: Decimal) -> 
 @transaction.atomic
 def order_request(*, by, instrument: Instrument, samples: int, description: str, voucher=None) -> ServiceOrder:
     _require(policies.can_request(by, instrument))
-    organization = verified_organization(by)
+    organization = by.organization  # verified: can_request says so
     _check_voucher(voucher, organization, instrument=instrument, kind=ServiceKind.SAMPLE_TESTING)
     order = ServiceOrder(instrument=instrument, requester=by, organization=organization, samples=samples,
                          description=description.strip(), voucher=voucher)

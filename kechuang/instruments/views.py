@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, view_policy
-from kechuang.core.web import add_service_errors, form_errors_text, or_404, paginate, query_without_page, run_service
+from kechuang.core.web import creates_once, form_errors_text, paginate, query_without_page, run_service
 from kechuang.instruments import forms, policies, selectors, services
 from kechuang.instruments.choices import InstrumentStatus
 from kechuang.instruments.models import WarningCatalogue
@@ -31,7 +31,7 @@ def catalogue(request):
 
 @view_policy(PUBLIC)
 def detail(request, pk):
-    instrument = or_404(selectors.instrument_get, request.user, pk)
+    instrument = selectors.instrument_for(request.user, pk)
     user = request.user
     can_request = policies.can_request(user, instrument)
     return render(request, "instruments/detail.html", {
@@ -44,27 +44,24 @@ def detail(request, pk):
 
 
 @view_policy(policies.can_manage_instrument, description="instrument providers")
+@creates_once
 def edit(request, pk=None):
-    instrument = or_404(selectors.instrument_get, request.user, pk) if pk else None
-    if instrument is not None and not policies.can_manage_instrument(request.user, instrument):
-        raise Http404
+    instrument = selectors.instrument_for(request.user, pk, may=policies.can_manage_instrument) if pk else None
     form = forms.InstrumentForm(request.POST or None, instance=instrument)
     if request.method == "POST" and form.is_valid():
-        try:
-            instrument = services.instrument_save(by=request.user, data=form.cleaned_data, instrument=instrument)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("instruments:detail", pk=instrument.pk)
+        done = run_service(request, lambda: services.instrument_save(by=request.user, data=form.cleaned_data,
+                                                                     instrument=instrument), form=form)
+        if done:
+            return redirect("instruments:detail", pk=done.result.pk)
     return render(request, "instruments/edit.html", {"form": form, "instrument": instrument})
 
 
 @require_POST
 @view_policy(SIGNED_IN)
+@creates_once
 def request_service(request, pk, kind):
-    instrument = or_404(selectors.instrument_get, request.user, pk)
-    if not policies.can_request(request.user, instrument) or kind not in ("booking", "order"):
+    instrument = selectors.instrument_for(request.user, pk, may=policies.can_request)
+    if kind not in ("booking", "order"):
         raise Http404
     form = (forms.BookingForm if kind == "booking" else forms.OrderForm)(request.POST, user=request.user)
     if not form.is_valid():
@@ -94,10 +91,10 @@ def queue(request):
 @require_POST
 @view_policy(SIGNED_IN)
 def service_action(request, kind, pk, action):
-    getter = {"booking": selectors.booking_get, "order": selectors.order_get}.get(kind)
-    if getter is None:
+    fetch = {"booking": selectors.booking_for, "order": selectors.order_for}.get(kind)
+    if fetch is None:
         raise Http404
-    service = or_404(getter, request.user, pk)
+    service = fetch(request.user, pk)
     user, post = request.user, request.POST
     actions = {
         "confirm": lambda: services.booking_answer(by=user, booking=service, confirm=True),
@@ -171,25 +168,24 @@ def warning(request):
 
 
 @view_policy(SIGNED_IN)
+@creates_once
 def purchases(request):
     form = forms.PurchaseForm(request.POST or None) if policies.can_apply_for_purchase(request.user) else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                application = services.purchase_apply(by=request.user, data=form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return redirect("instruments:purchase", pk=application.pk)
+            done = run_service(request, lambda: services.purchase_apply(by=request.user, data=form.cleaned_data),
+                               form=form, success=None)
+            if done:
+                return redirect("instruments:purchase", pk=done.result.pk)
     return render(request, "instruments/purchases.html", {
         "form": form, "page": paginate(request, selectors.purchase_list(request.user))})
 
 
 @view_policy(SIGNED_IN)
 def purchase(request, pk):
-    application = or_404(selectors.purchase_get, request.user, pk)
+    application = selectors.purchase_for(request.user, pk)
     user = request.user
     if request.method == "POST":
         if request.POST.get("action") == "review":

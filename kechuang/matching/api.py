@@ -4,15 +4,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from kechuang.accounts.authentication import OPTIONAL
 from kechuang.accounts.models import User
-from kechuang.achievements.selectors import achievement_get
+from kechuang.achievements.selectors import achievement_for
 from kechuang.core.schemas import ReasonIn, field_type
-from kechuang.demands.selectors import demand_get
+from kechuang.demands.selectors import demand_for
 from kechuang.matching import policies, selectors, services
 from kechuang.matching.models import Matchmaking, MatchmakingEvent
 
@@ -130,25 +129,19 @@ def case_out(case) -> dict:
 @router.get("/matching/demands/{int:pk}/achievements", response=MatchesOut, url_name="matching_demand")
 def demand_matches(request, pk: int, k: int = 10):
     """Achievements ranked for a demand, with explanations: its enterprise, brokers, the bureau."""
-    demand = demand_get(request.user, pk)
-    if not policies.can_see_matches_of_demand(request.user, demand):
-        raise Http404
+    demand = demand_for(request.user, pk, may=policies.can_see_matches_of_demand)
     return matches_out(selectors.achievements_for_demand(request.user, demand, k=min(max(k, 1), 50)))
 
 
 @router.get("/matching/demands/{int:pk}/specialists", response=MatchesOut, url_name="matching_demand_specialists")
 def demand_specialists(request, pk: int):
-    demand = demand_get(request.user, pk)
-    if not policies.can_see_matches_of_demand(request.user, demand):
-        raise Http404
+    demand = demand_for(request.user, pk, may=policies.can_see_matches_of_demand)
     return matches_out(selectors.specialists_for_demand(request.user, demand))
 
 
 @router.get("/matching/achievements/{int:pk}/demands", response=MatchesOut, url_name="matching_achievement")
 def achievement_matches(request, pk: int, k: int = 10):
-    achievement = achievement_get(request.user, pk)
-    if not policies.can_see_matches_of_achievement(request.user, achievement):
-        raise Http404
+    achievement = achievement_for(request.user, pk, may=policies.can_see_matches_of_achievement)
     return matches_out(selectors.demands_for_achievement(request.user, achievement, k=min(max(k, 1), 50)))
 
 
@@ -176,25 +169,25 @@ def cases(request, status: str = ""):
 
 @router.post("/matching/cases", response={201: CaseOut}, url_name="matching_case_open")
 def case_open(request, payload: IntentIn):
-    demand = demand_get(request.user, payload.demand_id)
-    achievement = achievement_get(request.user, payload.achievement_id)
+    demand = demand_for(request.user, payload.demand_id)
+    achievement = achievement_for(request.user, payload.achievement_id)
     case = services.case_open(by=request.user, demand=demand, achievement=achievement, message=payload.message)
     return 201, case_out(case)
 
 
 @router.get("/matching/cases/{int:pk}", response=CaseOut, url_name="matching_case")
 def case_detail(request, pk: int):
-    return case_out(selectors.case_get(request.user, pk))
+    return case_out(selectors.case_for(request.user, pk))
 
 
 @router.post("/matching/cases/{int:pk}/accept", response=CaseOut, url_name="matching_case_accept")
 def case_accept(request, pk: int):
-    return case_out(services.case_accept(case=selectors.case_get(request.user, pk), by=request.user))
+    return case_out(services.case_accept(case=selectors.case_for(request.user, pk), by=request.user))
 
 
 @router.post("/matching/cases/{int:pk}/decline", response=CaseOut, url_name="matching_case_decline")
 def case_decline(request, pk: int, payload: ReasonIn):
-    return case_out(services.case_decline(case=selectors.case_get(request.user, pk), by=request.user,
+    return case_out(services.case_decline(case=selectors.case_for(request.user, pk), by=request.user,
                                           reason=payload.reason))
 
 
@@ -202,25 +195,25 @@ def case_decline(request, pk: int, payload: ReasonIn):
 def case_assign(request, pk: int, payload: AssignIn):
     broker = User.objects.filter(pk=payload.broker_id).first() if payload.broker_id else None
     officer = User.objects.filter(pk=payload.officer_id).first() if payload.officer_id else None
-    return case_out(services.case_assign(case=selectors.case_get(request.user, pk), by=request.user, broker=broker,
+    return case_out(services.case_assign(case=selectors.case_for(request.user, pk), by=request.user, broker=broker,
                                          officer=officer))
 
 
 @router.post("/matching/cases/{int:pk}/notes", response={201: CaseOut}, url_name="matching_case_note")
 def case_note(request, pk: int, payload: NoteIn):
-    case = selectors.case_get(request.user, pk)
+    case = selectors.case_for(request.user, pk)
     services.case_add_note(case=case, by=request.user, text=payload.text, meeting_at=payload.meeting_at,
                            location=payload.location)
-    return 201, case_out(selectors.case_get(request.user, pk))
+    return 201, case_out(selectors.case_for(request.user, pk))
 
 
 @router.post("/matching/cases/{int:pk}/sign", response=CaseOut, url_name="matching_case_sign")
 def case_sign(request, pk: int, payload: SignIn):
-    return case_out(services.case_sign(case=selectors.case_get(request.user, pk), by=request.user,
+    return case_out(services.case_sign(case=selectors.case_for(request.user, pk), by=request.user,
                                        amount=payload.amount, signed_on=payload.signed_on, text=payload.text))
 
 
 @router.post("/matching/cases/{int:pk}/close", response=CaseOut, url_name="matching_case_close")
 def case_close(request, pk: int, payload: ReasonIn):
-    return case_out(services.case_close(case=selectors.case_get(request.user, pk), by=request.user,
+    return case_out(services.case_close(case=selectors.case_for(request.user, pk), by=request.user,
                                         reason=payload.reason))

@@ -20,11 +20,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from kechuang.achievements.choices import INDEXED as ACHIEVEMENT_INDEXED
 from kechuang.achievements.models import Achievement
-from kechuang.achievements.workflow import INDEXED as ACHIEVEMENT_INDEXED
 from kechuang.core.models import District, IndustryChain, IndustryClass, TechField
+from kechuang.demands.choices import INDEXED as DEMAND_INDEXED
 from kechuang.demands.models import Demand
-from kechuang.demands.workflow import INDEXED as DEMAND_INDEXED
 from kechuang.experts.models import SpecialistProfile
 from kechuang.matching.engine import (
     BUNDLED_ENCODERS,

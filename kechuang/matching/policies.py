@@ -7,8 +7,8 @@ from django.db.models import Q
 
 from kechuang.accounts.choices import PlatformRole
 from kechuang.accounts.policies import is_member_of, verified_organization
-from kechuang.achievements.workflow import INDEXED as ACHIEVEMENT_INDEXED
-from kechuang.demands.workflow import INDEXED as DEMAND_INDEXED
+from kechuang.achievements.choices import INDEXED as ACHIEVEMENT_INDEXED
+from kechuang.demands.choices import INDEXED as DEMAND_INDEXED
 from kechuang.matching.choices import CaseStatus, Side
 from kechuang.matching.models import Matchmaking
 from kechuang.matching.workflow import CASE_WORKFLOW

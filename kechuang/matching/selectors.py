@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.achievements.choices import INDEXED as ACHIEVEMENT_INDEXED
 from kechuang.achievements.models import Achievement
 from kechuang.achievements.selectors import published_achievements_by_id
-from kechuang.achievements.workflow import INDEXED as ACHIEVEMENT_INDEXED
+from kechuang.core.selectors import gate
+from kechuang.demands.choices import INDEXED as DEMAND_INDEXED
 from kechuang.demands.models import Demand
 from kechuang.demands.selectors import listed_demands_by_id
-from kechuang.demands.workflow import INDEXED as DEMAND_INDEXED
 from kechuang.experts.models import SpecialistProfile
 from kechuang.experts.selectors import available_profiles_by_id
 from kechuang.matching import index
@@ -141,9 +142,9 @@ def home_recommendations(user, k: int = 5) -> list[tuple[object, Recommendation]
 
 # -- cases -------------------------------------------------------------------------------------
 
-def case_get(user, pk: int) -> Matchmaking:
-    return cases_visible_to(user).select_related(
-        "demand__owner", "achievement__owner", "broker", "officer", "initiated_by").get(pk=pk)
+def case_for(user, pk: int, *, may=None) -> Matchmaking:
+    return gate(user, cases_visible_to(user).select_related(
+        "demand__owner", "achievement__owner", "broker", "officer", "initiated_by"), may=may, pk=pk)
 
 
 def my_cases(user, status: str = ""):

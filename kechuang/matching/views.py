@@ -6,13 +6,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.achievements.selectors import achievement_get
-from kechuang.core.errors import DomainError
+from kechuang.achievements.selectors import achievement_for
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
 from kechuang.core.services import job_create
-from kechuang.core.web import form_errors_text, or_404, paginate, query_without_page, run_service, safe_next_url
-from kechuang.demands.selectors import demand_get
+from kechuang.core.web import creates_once, form_errors_text, paginate, query_without_page, run_service, safe_next_url
+from kechuang.demands.selectors import demand_for
 from kechuang.matching import forms, index, policies, selectors, services, tasks
 from kechuang.matching.choices import RECORD_KIND_LABELS, CaseStatus
 
@@ -23,9 +22,7 @@ MATCH_POOL = 30
 def demand_matches(request, pk):
     """The ranked achievements for a demand, with explanations, filters and the way forward when
     nothing is a strong match."""
-    demand = or_404(demand_get, request.user, pk)
-    if not policies.can_see_matches_of_demand(request.user, demand):
-        raise Http404
+    demand = demand_for(request.user, pk, may=policies.can_see_matches_of_demand)
     filters = forms.MatchFilterForm(request.GET or None)
     found = selectors.achievements_for_demand(request.user, demand, k=MATCH_POOL)
     items = [item for item in found.items if filters.keep(item)]
@@ -39,9 +36,7 @@ def demand_matches(request, pk):
 
 @view_policy(SIGNED_IN)
 def achievement_demands(request, pk):
-    achievement = or_404(achievement_get, request.user, pk)
-    if not policies.can_see_matches_of_achievement(request.user, achievement):
-        raise Http404
+    achievement = achievement_for(request.user, pk, may=policies.can_see_matches_of_achievement)
     found = selectors.demands_for_achievement(request.user, achievement, k=MATCH_POOL)
     return render(request, "matching/achievement_demands.html", {
         "achievement": achievement, "items": found.items, "has_strong": found.has_strong, "source": found.source,
@@ -90,23 +85,20 @@ def feedback(request):
 @require_POST
 @view_policy(SIGNED_IN)
 def intent(request, demand_pk, achievement_pk):
-    demand = or_404(demand_get, request.user, demand_pk)
-    achievement = or_404(achievement_get, request.user, achievement_pk)
+    demand = demand_for(request.user, demand_pk)
+    achievement = achievement_for(request.user, achievement_pk)
     if not policies.can_express_intent(request.user, demand, achievement):
         raise Http404
     form = forms.IntentForm(request.POST)
     form.is_valid()
-    try:
-        case = services.case_open(by=request.user, demand=demand, achievement=achievement,
-                                  message=form.cleaned_data.get("message", ""),
-                                  strength=form.cleaned_data.get("strength"))
-    except DomainError as error:
-        messages.error(request, error.message)
-        existing = selectors.open_case_for(demand, achievement)
-        return redirect("matching:case_detail", pk=existing.pk) if existing else redirect(
-            "matching:demand_matches", pk=demand.pk)
-    messages.success(request, _("Your intent was sent to the other side."))
-    return redirect("matching:case_detail", pk=case.pk)
+    done = run_service(request, lambda: services.case_open(
+        by=request.user, demand=demand, achievement=achievement, message=form.cleaned_data.get("message", ""),
+        strength=form.cleaned_data.get("strength")), success=_("Your intent was sent to the other side."))
+    if done:
+        return redirect("matching:case_detail", pk=done.result.pk)
+    existing = selectors.open_case_for(demand, achievement)
+    return redirect("matching:case_detail", pk=existing.pk) if existing else redirect(
+        "matching:demand_matches", pk=demand.pk)
 
 
 @view_policy(SIGNED_IN)
@@ -125,7 +117,7 @@ def broker_queue(request):
 
 @view_policy(SIGNED_IN)
 def case_detail(request, pk):
-    case = or_404(selectors.case_get, request.user, pk)
+    case = selectors.case_for(request.user, pk)
     user = request.user
     return render(request, "matching/case_detail.html", {
         "case": case, "events": case.events.select_related("author"),
@@ -143,8 +135,9 @@ CASE_FORMS = {"decline": ReasonForm, "close": ReasonForm, "note": forms.NoteForm
 
 @require_POST
 @view_policy(SIGNED_IN)
+@creates_once
 def case_action(request, pk, action):
-    case = or_404(selectors.case_get, request.user, pk)
+    case = selectors.case_for(request.user, pk)
     user = request.user
     form = CASE_FORMS[action](request.POST) if action in CASE_FORMS else None
     if form is not None and not form.is_valid():

@@ -98,14 +98,14 @@ def calls(request, kind: str = ""):
 
 @router.get("/programmes/calls/{int:pk}", response=CallOut, auth=OPTIONAL, url_name="programs_call")
 def call_detail(request, pk: int):
-    return call_out(selectors.call_get(request.user, pk))
+    return call_out(selectors.call_for(request.user, pk))
 
 
 @router.post("/programmes/calls/{int:pk}/applications", response={201: ApplicationOut},
              url_name="programs_application_start")
 def application_start(request, pk: int, payload: ApplicationIn):
     """Starts a draft while the call is open; the answers are checked against the call's form."""
-    call = selectors.call_get(request.user, pk)
+    call = selectors.call_for(request.user, pk)
     application = services.application_create(by=request.user, call=call, answers=payload.answers, data={
         "title": payload.title or "", "summary": payload.summary or "", "keywords": payload.keywords or "",
         "requested_amount": payload.requested_amount or Decimal("0")})
@@ -119,13 +119,13 @@ def applications(request):
 
 @router.get("/applications/{int:pk}", response=ApplicationOut, url_name="programs_application")
 def application_detail(request, pk: int):
-    return application_out(selectors.application_get(request.user, pk), request.user)
+    return application_out(selectors.application_for(request.user, pk), request.user)
 
 
 @router.patch("/applications/{int:pk}", response=ApplicationOut, url_name="programs_application_save")
 def application_save(request, pk: int, payload: ApplicationIn):
     """Saves a draft: only the fields sent change."""
-    application = selectors.application_get(request.user, pk)
+    application = selectors.application_for(request.user, pk)
     data = {name: value for name, value in payload.dict(exclude={"answers"}).items() if value is not None}
     return application_out(services.application_save(by=request.user, application=application, data=data,
                                                      answers=payload.answers), request.user)
@@ -134,14 +134,14 @@ def application_save(request, pk: int, payload: ApplicationIn):
 @router.post("/applications/{int:pk}/submit", response=ApplicationOut, url_name="programs_application_submit")
 def application_submit(request, pk: int):
     application = services.application_submit(by=request.user,
-                                              application=selectors.application_get(request.user, pk))
+                                              application=selectors.application_for(request.user, pk))
     return application_out(application, request.user)
 
 
 @router.post("/applications/{int:pk}/withdraw", response=ApplicationOut, url_name="programs_application_withdraw")
 def application_withdraw(request, pk: int):
     application = services.application_withdraw(by=request.user,
-                                                application=selectors.application_get(request.user, pk))
+                                                application=selectors.application_for(request.user, pk))
     return application_out(application, request.user)
 
 
@@ -153,20 +153,20 @@ def reviews(request):
 
 @router.post("/reviews/{int:pk}/accept", response=AssignmentOut, url_name="programs_review_accept")
 def review_accept(request, pk: int):
-    seat = services.assignment_respond(by=request.user, assignment=selectors.assignment_get(request.user, pk),
+    seat = services.assignment_respond(by=request.user, assignment=selectors.assignment_for(request.user, pk),
                                        accept=True)
     return assignment_out(seat)
 
 
 @router.post("/reviews/{int:pk}/decline", response=AssignmentOut, url_name="programs_review_decline")
 def review_decline(request, pk: int, payload: ReasonIn):
-    seat = services.assignment_respond(by=request.user, assignment=selectors.assignment_get(request.user, pk),
+    seat = services.assignment_respond(by=request.user, assignment=selectors.assignment_for(request.user, pk),
                                        accept=False, reason=payload.reason)
     return assignment_out(seat)
 
 
 @router.post("/reviews/{int:pk}/submit", response=AssignmentOut, url_name="programs_review_submit")
 def review_submit(request, pk: int, payload: ReviewIn):
-    seat = services.review_submit(by=request.user, assignment=selectors.assignment_get(request.user, pk),
+    seat = services.review_submit(by=request.user, assignment=selectors.assignment_for(request.user, pk),
                                   scores=payload.scores, comment=payload.comment)
     return assignment_out(seat)

@@ -14,8 +14,9 @@ from kechuang.achievements.choices import AchievementStatus
 from kechuang.achievements.models import Achievement, Completer
 from kechuang.core.policies import is_bureau_staff
 from kechuang.core.search import tokenize
+from kechuang.core.selectors import gate
+from kechuang.demands.choices import INDEXED as DEMAND_INDEXED
 from kechuang.demands.models import Demand
-from kechuang.demands.workflow import INDEXED as DEMAND_INDEXED
 from kechuang.experts.choices import Sector, SpecialistKind
 from kechuang.experts.models import DeclaredConflict, SpecialistProfile
 from kechuang.matching.selectors import expert_affinities
@@ -47,8 +48,8 @@ def programme_list():
     return Programme.objects.select_related("sponsor").prefetch_related("contributions")
 
 
-def programme_get(pk) -> Programme:
-    return programme_list().get(pk=pk)
+def programme_for(user, pk, *, may=None) -> Programme:
+    return gate(user, programme_list(), may=may, pk=pk)
 
 
 def call_list(user, *, kind: str = ""):
@@ -57,8 +58,8 @@ def call_list(user, *, kind: str = ""):
     return calls.filter(programme__kind=kind) if kind else calls
 
 
-def call_get(user, pk) -> Call:
-    return call_list(user).get(pk=pk)
+def call_for(user, pk, *, may=None) -> Call:
+    return gate(user, call_list(user), may=may, pk=pk)
 
 
 # -- applications ----------------------------------------------------------------------------------
@@ -76,9 +77,9 @@ def my_applications(user):
     ).select_related("call__programme", "organization")
 
 
-def application_get(user, pk) -> Application:
-    return policies.applications_visible_to(user).select_related(
-        "call__programme__sponsor", "organization__district", "applicant", "tech_field").get(pk=pk)
+def application_for(user, pk, *, may=None) -> Application:
+    return gate(user, policies.applications_visible_to(user).select_related(
+        "call__programme__sponsor", "organization__district", "applicant", "tech_field"), may=may, pk=pk)
 
 
 def has_overdue_project(organization) -> bool:
@@ -252,10 +253,10 @@ def my_assignments(user, *, status: str = ""):
     return assignments.filter(status=status) if status else assignments.order_by("status", "-invited_at")
 
 
-def assignment_get(user, pk) -> ReviewAssignment:
-    return policies.assignments_visible_to(user).select_related(
+def assignment_for(user, pk, *, may=None) -> ReviewAssignment:
+    return gate(user, policies.assignments_visible_to(user).select_related(
         "application__call__programme", "application__organization", "application__applicant",
-        "application__tech_field").get(pk=pk)
+        "application__tech_field"), may=may, pk=pk)
 
 
 @dataclass
@@ -305,8 +306,8 @@ def project_list(user, *, status: str = ""):
     return projects.filter(status=status) if status else projects
 
 
-def project_get(user, pk) -> Project:
-    return project_list(user).get(pk=pk)
+def project_for(user, pk, *, may=None) -> Project:
+    return gate(user, project_list(user), may=may, pk=pk)
 
 
 def unregistered_projects():
@@ -335,9 +336,13 @@ def challenge_lists(user):
     return lists.prefetch_related(Prefetch("challenges", queryset=visible))
 
 
-def challenge_get(user, pk) -> Challenge:
-    return policies.challenges_visible_to(user).select_related("setter", "call", "demand", "challenge_list").get(
-        pk=pk)
+def challenge_list_for(user, pk, *, may=None) -> ChallengeList:
+    return gate(user, challenge_lists(user), may=may, pk=pk)
+
+
+def challenge_for(user, pk, *, may=None) -> Challenge:
+    return gate(user, policies.challenges_visible_to(user).select_related("setter", "call", "demand",
+                                                                          "challenge_list"), may=may, pk=pk)
 
 
 def challenge_candidates_left():

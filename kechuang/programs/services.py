@@ -18,8 +18,8 @@ from kechuang.core.files import DOCUMENTS, attachment_store
 from kechuang.core.policies import is_bureau_staff
 from kechuang.core.services import audit_record, notify
 from kechuang.core.validators import field_errors, validate_not_future
+from kechuang.demands.choices import INDEXED as DEMAND_INDEXED
 from kechuang.demands.models import Demand
-from kechuang.demands.workflow import INDEXED as DEMAND_INDEXED
 from kechuang.experts.assignment import Infeasible, Problem, solve, solve_randomised
 from kechuang.programs import formspec, policies, scoring, selectors
 from kechuang.programs.choices import (
@@ -166,7 +166,11 @@ def call_publish(*, by, call: Call) -> Call:
     _require(policies.can_edit_call(by, call))
     if call.status != CallStatus.DRAFT:
         raise DomainError(_("Only a draft call can be published."))
-    formspec.clean_criteria(call.criteria)
+    try:
+        formspec.clean_criteria(call.criteria)
+    except ValidationError as error:
+        raise ValidationError(_("Set the review criteria first: %(problem)s")
+                              % {"problem": " ".join(error.messages)}) from error
     if call.closes_at <= timezone.now():
         raise DomainError(_("The closing time has already passed."))
     call.status = CallStatus.PUBLISHED

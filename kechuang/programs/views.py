@@ -1,16 +1,15 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.core.errors import DomainError
 from kechuang.core.files import attachments_of
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
-from kechuang.core.web import add_service_errors, download, or_404, paginate, query_without_page, run_service
+from kechuang.core.web import creates_once, download, paginate, query_without_page, run_service
 from kechuang.programs import documents, forms, policies, selectors, services
 from kechuang.programs.choices import ApplicationStatus, AssignmentStatus, ProgrammeKind
 
@@ -27,7 +26,7 @@ def call_list(request):
 
 @view_policy(PUBLIC)
 def call_detail(request, pk):
-    call = or_404(selectors.call_get, request.user, pk)
+    call = selectors.call_for(request.user, pk)
     return render(request, "programs/call_detail.html", {
         "call": call, "can_apply": policies.can_apply(request.user, call),
         "can_edit": policies.can_edit_call(request.user, call),
@@ -46,76 +45,60 @@ def manage(request):
 
 
 @view_policy(policies.can_manage_programmes, description="bureau staff")
+@creates_once
 def programme_edit(request, pk=None):
-    programme = or_404(selectors.programme_get, pk) if pk else None
+    programme = selectors.programme_for(request.user, pk) if pk else None
     form = forms.ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["topic_fields"] = list(data["topic_fields"])
-        try:
-            programme = services.programme_save(by=request.user, data=data, programme=programme)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("programs:programme_detail", pk=programme.pk)
+        done = run_service(request, lambda: services.programme_save(by=request.user, data=data, programme=programme),
+                           form=form)
+        if done:
+            return redirect("programs:programme_detail", pk=done.result.pk)
     return render(request, "programs/programme_edit.html", {"form": form, "programme": programme})
 
 
 @view_policy(policies.can_manage_programmes, description="bureau staff")
+@creates_once
 def programme_detail(request, pk):
-    programme = or_404(selectors.programme_get, pk)
+    programme = selectors.programme_for(request.user, pk)
     form = forms.ContributionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contribution_record(by=request.user, programme=programme, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Contribution recorded."))
-            return redirect("programs:programme_detail", pk=pk)
+    if request.method == "POST" and form.is_valid() and run_service(
+            request, lambda: services.contribution_record(by=request.user, programme=programme, **form.cleaned_data),
+            form=form, success=_("Contribution recorded.")):
+        return redirect("programs:programme_detail", pk=pk)
     return render(request, "programs/programme_detail.html", {
         "programme": programme, "form": form, "contributions": programme.contributions.all(),
         "calls": programme.calls.all(), "is_joint_fund": programme.kind == ProgrammeKind.JOINT_FUND})
 
 
 @view_policy(policies.can_manage_programmes, description="bureau staff")
+@creates_once
 def call_edit(request, pk=None):
-    call = or_404(selectors.call_get, request.user, pk) if pk else None
-    if call is not None and not policies.can_edit_call(request.user, call):
-        raise Http404
+    call = selectors.call_for(request.user, pk, may=policies.can_edit_call) if pk else None
     initial = {"programme": request.GET.get("programme")} if call is None else None
     form = forms.CallForm(request.POST or None, instance=call, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            call = services.call_save(by=request.user, data=form.service_data(), call=call)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("programs:call_form", pk=call.pk)
+        done = run_service(request, lambda: services.call_save(by=request.user, data=form.service_data(), call=call),
+                           form=form)
+        if done:
+            return redirect("programs:call_form", pk=done.result.pk)
     return render(request, "programs/call_edit.html", {"form": form, "call": call})
 
 
 @view_policy(policies.can_manage_programmes, description="bureau staff")
 def call_form(request, pk):
     """The form builder: the call's fields and review criteria, with a preview."""
-    call = or_404(selectors.call_get, request.user, pk)
+    call = selectors.call_for(request.user, pk)
     form = forms.CallFormBuilder(request.POST or None, initial={
         "fields_text": forms.schema_to_lines(call.form_schema),
         "criteria_text": forms.criteria_to_lines(call.criteria)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.call_set_form(by=request.user, call=call, schema=form.schema(), criteria=form.criteria())
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The application form and the criteria are saved."))
-            return redirect("programs:call_form", pk=pk)
+    if request.method == "POST" and form.is_valid() and run_service(
+            request, lambda: services.call_set_form(by=request.user, call=call, schema=form.schema(),
+                                                    criteria=form.criteria()),
+            form=form, success=_("The application form and the criteria are saved.")):
+        return redirect("programs:call_form", pk=pk)
     return render(request, "programs/call_form.html", {
         "call": call, "form": form, "preview": forms.AnswersForm(schema=call.form_schema)})
 
@@ -123,21 +106,15 @@ def call_form(request, pk):
 @require_POST
 @view_policy(policies.can_manage_programmes, description="bureau staff")
 def call_publish(request, pk):
-    call = or_404(selectors.call_get, request.user, pk)
-    try:
-        services.call_publish(by=request.user, call=call)
-    except ValidationError as error:
-        messages.error(request, _("Set the review criteria first: %(problem)s") % {"problem": " ".join(error.messages)})
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The call is published."))
+    call = selectors.call_for(request.user, pk)
+    run_service(request, lambda: services.call_publish(by=request.user, call=call),
+                success=_("The call is published."))
     return redirect("programs:call_detail", pk=pk)
 
 
 @view_policy(policies.can_manage_programmes, description="bureau staff")
 def call_applications(request, pk):
-    call = or_404(selectors.call_get, request.user, pk)
+    call = selectors.call_for(request.user, pk)
     status = request.GET.get("status", "")
     return render(request, "programs/call_applications.html", {
         "call": call, "page": paginate(request, selectors.applications_of_call(request.user, call, status=status)),
@@ -147,10 +124,12 @@ def call_applications(request, pk):
 @view_policy(policies.can_manage_programmes, description="bureau staff")
 def call_review(request, pk):
     """The assignment proposal: propose, adjust, then send the invitations."""
-    call = or_404(selectors.call_get, request.user, pk)
+    call = selectors.call_for(request.user, pk)
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
+
+        def act():
+            # A seat or an application that is not this call's is a 404 (run_service maps DoesNotExist).
             if action == "propose":
                 propose = forms.ProposeForm(request.POST)
                 if not propose.is_valid():
@@ -160,24 +139,21 @@ def call_review(request, pk):
                                                 cap=float(propose.cleaned_data["cap"]))
                 messages.success(request, _("%(n)d seats proposed.") % {"n": seats})
             elif action == "remove":
-                seat = or_404(selectors.panel_of_call(call).get, pk=request.POST.get("seat"))
+                seat = selectors.panel_of_call(call).get(pk=request.POST.get("seat"))
                 services.assignment_remove(by=request.user, assignment=seat)
             elif action == "add":
                 add = forms.AddSeatForm(request.POST)
                 if not add.is_valid():
                     raise ValidationError(forms.first_error(add))
-                application = or_404(selectors.applications_of_call(request.user, call).get,
-                                     pk=add.cleaned_data["application"])
+                application = selectors.applications_of_call(request.user, call).get(pk=add.cleaned_data["application"])
                 services.assignment_add(by=request.user, application=application, expert=add.cleaned_data["expert"])
             elif action == "invite":
                 seats = services.review_invite(by=request.user, call=call)
                 messages.success(request, _("%(n)d invitations sent.") % {"n": seats})
             else:
                 raise Http404
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        except DomainError as error:
-            messages.error(request, error.message)
+
+        run_service(request, act, success=None)
         return redirect("programs:call_review", pk=pk)
     panels: dict = {}
     for seat in selectors.panel_of_call(call):
@@ -190,7 +166,7 @@ def call_review(request, pk):
 
 @view_policy(policies.can_manage_programmes, description="bureau staff")
 def call_results(request, pk):
-    call = or_404(selectors.call_get, request.user, pk)
+    call = selectors.call_for(request.user, pk)
     rows = selectors.review_results(call)
     export = request.GET.get("format")
     if export == "xlsx":
@@ -206,8 +182,9 @@ def call_results(request, pk):
 
 @require_POST
 @view_policy(SIGNED_IN)
+@creates_once
 def apply(request, pk):
-    call = or_404(selectors.call_get, request.user, pk)
+    call = selectors.call_for(request.user, pk)
     if not policies.can_apply(request.user, call):
         messages.error(request, _("This call is not open for applications from your organisation."))
         return redirect("programs:call_detail", pk=pk)
@@ -229,21 +206,15 @@ def _save_draft(request, application):
                                 answers=application.answers)
     if not (base.is_valid() and answers.is_valid()):
         return base, answers, False
-    try:
-        services.application_save(by=request.user, application=application, data=base.service_data(),
-                                  answers=answers.answers(), partners=list(base.cleaned_data["partners"]),
-                                  uploads=answers.uploads())
-    except ValidationError as error:
-        add_service_errors(answers, error)
-        return base, answers, False
-    return base, answers, True
+    saved = run_service(request, lambda: services.application_save(
+        by=request.user, application=application, data=base.service_data(), answers=answers.answers(),
+        partners=list(base.cleaned_data["partners"]), uploads=answers.uploads()), form=answers, success=None)
+    return base, answers, bool(saved)
 
 
 @view_policy(SIGNED_IN)
 def application_edit(request, pk):
-    application = or_404(selectors.application_get, request.user, pk)
-    if not policies.can_edit_application(request.user, application):
-        raise Http404
+    application = selectors.application_for(request.user, pk, may=policies.can_edit_application)
     schema = application.call.form_schema
     if request.method == "POST":
         base, answers, saved = _save_draft(request, application)
@@ -252,14 +223,10 @@ def application_edit(request, pk):
                 "saved": saved, "errors": forms.error_list(base) + forms.error_list(answers)})
         if saved:
             if request.POST.get("then") == "submit":
-                try:
-                    services.application_submit(by=request.user, application=application)
-                except ValidationError as error:
-                    for problem in error.messages:
-                        messages.error(request, problem)
-                    return redirect("programs:application_edit", pk=pk)
-                messages.success(request, _("Submitted. The bureau will check the eligibility."))
-                return redirect("programs:application_detail", pk=pk)
+                if run_service(request, lambda: services.application_submit(by=request.user, application=application),
+                               success=_("Submitted. The bureau will check the eligibility.")):
+                    return redirect("programs:application_detail", pk=pk)
+                return redirect("programs:application_edit", pk=pk)
             messages.success(request, _("Draft saved."))
             return redirect("programs:application_edit", pk=pk)
     else:
@@ -272,7 +239,7 @@ def application_edit(request, pk):
 
 @view_policy(SIGNED_IN)
 def application_detail(request, pk):
-    application = or_404(selectors.application_get, request.user, pk)
+    application = selectors.application_for(request.user, pk)
     user = request.user
     return render(request, "programs/application_detail.html", {
         "application": application, "answers": documents.answer_rows(application),
@@ -291,9 +258,10 @@ def application_detail(request, pk):
 @require_POST
 @view_policy(SIGNED_IN)
 def application_action(request, pk, action):
-    application = or_404(selectors.application_get, request.user, pk)
+    application = selectors.application_for(request.user, pk)
     user = request.user
-    try:
+
+    def act():
         if action == "submit":
             services.application_submit(by=user, application=application)
         elif action == "withdraw":
@@ -309,21 +277,14 @@ def application_action(request, pk, action):
                                         amount=form.cleaned_data["amount"], note=form.cleaned_data["note"])
         else:
             raise Http404
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        for problem in error.messages:
-            messages.error(request, problem)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
+
+    run_service(request, act)
     return redirect("programs:application_detail", pk=pk)
 
 
 @view_policy(SIGNED_IN)
 def application_pdf(request, pk):
-    application = or_404(selectors.application_get, request.user, pk)
+    application = selectors.application_for(request.user, pk)
     return download(documents.application_pdf(application), kind="pdf",
                     filename=f"{application.reference or application.pk}申报书.pdf")
 
@@ -339,36 +300,28 @@ def my_reviews(request):
 
 @view_policy(SIGNED_IN)
 def review(request, pk):
-    seat = or_404(selectors.assignment_get, request.user, pk)
+    seat = selectors.assignment_for(request.user, pk)
     application = seat.application
     user = request.user
     form = forms.ReviewForm(request.POST or None, criteria=application.call.criteria, initial={
         "comment": seat.comment, **{f"score_{key}": value for key, value in seat.scores.items()}})
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
-            if action == "accept":
-                services.assignment_respond(by=user, assignment=seat, accept=True)
-            elif action == "decline":
-                services.assignment_respond(by=user, assignment=seat, accept=False,
-                                            reason=request.POST.get("reason", ""))
-                messages.success(request, _("You declined; the bureau has been told."))
-                return redirect("programs:my_reviews")
-            elif action == "submit" and form.is_valid():
-                services.review_submit(by=user, assignment=seat, scores=form.scores(),
-                                       comment=form.cleaned_data["comment"])
-                messages.success(request, _("Your review is submitted."))
-                return redirect("programs:my_reviews")
-            elif action != "submit":
-                raise Http404
-        except PermissionDenied as error:
-            raise Http404 from error
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except DomainError as error:
-            messages.error(request, error.message)
         if action == "accept":
+            run_service(request, lambda: services.assignment_respond(by=user, assignment=seat, accept=True),
+                        success=None)
             return redirect("programs:review", pk=pk)
+        if action == "decline":
+            if run_service(request, lambda: services.assignment_respond(
+                    by=user, assignment=seat, accept=False, reason=request.POST.get("reason", "")),
+                    form=form, success=_("You declined; the bureau has been told.")):
+                return redirect("programs:my_reviews")
+        elif action != "submit":
+            raise Http404
+        elif form.is_valid() and run_service(request, lambda: services.review_submit(
+                by=user, assignment=seat, scores=form.scores(), comment=form.cleaned_data["comment"]),
+                form=form, success=_("Your review is submitted.")):
+            return redirect("programs:my_reviews")
     return render(request, "programs/review.html", {
         "seat": seat, "application": application, "form": form,
         "sees_applicant": policies.sees_applicant(user, seat),
@@ -388,7 +341,7 @@ def project_list(request):
 
 @view_policy(SIGNED_IN)
 def project_detail(request, pk):
-    project = or_404(selectors.project_get, request.user, pk)
+    project = selectors.project_for(request.user, pk)
     user = request.user
     vote = selectors.acceptance_vote_of(project, user)
     milestones = list(project.milestones.all())
@@ -439,8 +392,9 @@ PROJECT_ACTIONS = {
 
 @require_POST
 @view_policy(SIGNED_IN)
+@creates_once
 def project_action(request, pk, action):
-    project = or_404(selectors.project_get, request.user, pk)
+    project = selectors.project_for(request.user, pk)
     if action not in PROJECT_ACTIONS:
         raise Http404
     make_form, act = PROJECT_ACTIONS[action]
@@ -454,8 +408,8 @@ def project_action(request, pk, action):
 
 @view_policy(SIGNED_IN)
 def award_letter(request, pk, fmt):
-    project = or_404(selectors.project_get, request.user, pk)
-    if not policies.can_download_award_letter(request.user, project) or fmt not in ("pdf", "docx"):
+    project = selectors.project_for(request.user, pk, may=policies.can_download_award_letter)
+    if fmt not in ("pdf", "docx"):
         raise Http404
     data = documents.award_letter_pdf(project) if fmt == "pdf" else documents.award_letter_docx(project)
     return download(data, kind=fmt, filename=f"{project.funded_project.reference}立项通知书.{fmt}")
@@ -478,7 +432,7 @@ def challenge_lists(request):
 
 @view_policy(PUBLIC)
 def challenge_detail(request, pk):
-    challenge = or_404(selectors.challenge_get, request.user, pk)
+    challenge = selectors.challenge_for(request.user, pk)
     return render(request, "programs/challenge_detail.html", {
         "challenge": challenge, "call": challenge.call, "can_apply": policies.can_apply(request.user, challenge.call),
         "can_edit": policies.can_edit_challenge(request.user, challenge),
@@ -490,17 +444,15 @@ def challenge_detail(request, pk):
 
 
 @view_policy(policies.can_manage_programmes, description="bureau staff")
+@creates_once
 def challenge_manage(request):
     form = forms.ChallengeListBuildForm(request.POST or None, initial={
         "year": timezone.localdate().year, "quarter": (timezone.localdate().month - 1) // 3 + 1})
     if request.method == "POST" and form.is_valid():
-        try:
-            built = services.challenge_list_build(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        done = run_service(request, lambda: services.challenge_list_build(by=request.user, **form.cleaned_data),
+                           form=form, success=None)
+        if done:
+            built = done.result
             messages.success(request, _("%(list)s: %(n)d challenges.") % {"list": built,
                                                                            "n": built.challenges.count()})
             return redirect("programs:challenge_manage")
@@ -511,31 +463,21 @@ def challenge_manage(request):
 
 @view_policy(policies.can_manage_programmes, description="bureau staff")
 def challenge_edit(request, pk):
-    challenge = or_404(selectors.challenge_get, request.user, pk)
-    if not policies.can_edit_challenge(request.user, challenge):
-        raise Http404
+    challenge = selectors.challenge_for(request.user, pk, may=policies.can_edit_challenge)
     form = forms.ChallengeForm(request.POST or None, instance=challenge)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.challenge_save(by=request.user, challenge=challenge, data=dict(form.cleaned_data))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("programs:challenge_manage")
+    if request.method == "POST" and form.is_valid() and run_service(
+            request, lambda: services.challenge_save(by=request.user, challenge=challenge,
+                                                     data=dict(form.cleaned_data)), form=form):
+        return redirect("programs:challenge_manage")
     return render(request, "programs/challenge_edit.html", {"form": form, "challenge": challenge})
 
 
 @require_POST
 @view_policy(policies.can_manage_programmes, description="bureau staff")
 def challenge_list_publish(request, pk):
-    challenge_list = or_404(selectors.challenge_lists(request.user).get, pk=pk)
-    try:
-        services.challenge_list_publish(by=request.user, challenge_list=challenge_list)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The challenge list is published."))
+    challenge_list = selectors.challenge_list_for(request.user, pk)
+    run_service(request, lambda: services.challenge_list_publish(by=request.user, challenge_list=challenge_list),
+                success=_("The challenge list is published."))
     return redirect("programs:challenge_manage")
 
 
@@ -543,7 +485,7 @@ def challenge_list_publish(request, pk):
 @view_policy(policies.can_manage_programmes, description="bureau staff")
 def challenge_race(request, pk, action):
     """The parallel track: select the phase-one teams, then assess each phase."""
-    challenge = or_404(selectors.challenge_get, request.user, pk)
+    challenge = selectors.challenge_for(request.user, pk)
 
     def act():
         if action == "select":

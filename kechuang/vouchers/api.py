@@ -57,7 +57,7 @@ def vouchers(request):
 
 @router.post("/vouchers/schemes/{int:pk}/apply", response={201: VoucherOut}, url_name="vouchers_apply")
 def apply(request, pk: int, payload: ApplyIn):
-    scheme = selectors.scheme_list(request.user).get(pk=pk)
+    scheme = selectors.scheme_for(request.user, pk)
     return 201, voucher_out(services.voucher_apply(by=request.user, scheme=scheme, amount=payload.amount,
                                                    purpose=payload.purpose))
 
@@ -93,12 +93,12 @@ def settlement_request(request):
 
 @router.post("/vouchers/settlements/{int:pk}/pay", response=SettlementOut, url_name="vouchers_settlement_pay")
 def settlement_pay(request, pk: int):
-    settlement = selectors.settlement_list(request.user).get(pk=pk)
+    settlement = selectors.settlement_for(request.user, pk)
     return settlement_out(services.settlement_pay(by=request.user, settlement=settlement))
 
 
 @router.post("/vouchers/settlements/{int:pk}/reject", response=SettlementOut,
              url_name="vouchers_settlement_reject")
 def settlement_reject(request, pk: int, payload: ReasonIn):
-    settlement = selectors.settlement_list(request.user).get(pk=pk)
+    settlement = selectors.settlement_for(request.user, pk)
     return settlement_out(services.settlement_reject(by=request.user, settlement=settlement, reason=payload.reason))

@@ -7,9 +7,10 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from kechuang.core.selectors import gate
 from kechuang.vouchers import policies
 from kechuang.vouchers.choices import AccountKind, MovementKind, RedemptionStatus, SettlementStatus, VoucherStatus
-from kechuang.vouchers.models import LedgerAccount, Movement, Redemption, Voucher, VoucherScheme
+from kechuang.vouchers.models import LedgerAccount, Movement, Redemption, Settlement, Voucher, VoucherScheme
 
 ROUND_AMOUNT = Decimal("1000")
 ROUND_REPEATS = 3
@@ -19,16 +20,24 @@ def scheme_list(user):
     return policies.schemes_visible_to(user)
 
 
+def scheme_for(user, pk, *, may=None) -> VoucherScheme:
+    return gate(user, scheme_list(user), may=may, pk=pk)
+
+
 def voucher_list(user):
     return policies.vouchers_visible_to(user).select_related("scheme", "enterprise", "account")
 
 
-def voucher_get(user, pk) -> Voucher:
-    return voucher_list(user).get(pk=pk)
+def voucher_for(user, pk, *, may=None) -> Voucher:
+    return gate(user, voucher_list(user), may=may, pk=pk)
 
 
 def settlement_list(user):
     return policies.settlements_visible_to(user).select_related("provider")
+
+
+def settlement_for(user, pk, *, may=None) -> Settlement:
+    return gate(user, settlement_list(user), may=may, pk=pk)
 
 
 def pending_redemptions(user):

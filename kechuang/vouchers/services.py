@@ -13,7 +13,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kechuang.accounts.policies import verified_organization
 from kechuang.core.errors import DomainError
 from kechuang.core.services import audit_record, notify
 from kechuang.core.validators import field_errors, model_errors
@@ -111,7 +110,7 @@ def voucher_apply(*, by, scheme: VoucherScheme, amount: Decimal, purpose: str) -
     errors = field_errors(Voucher, {"amount": ("requested_amount", amount)}, required=("amount",))
     if errors:
         raise ValidationError(errors)
-    enterprise = verified_organization(by)
+    enterprise = by.organization  # verified: can_apply_for_voucher says so
     left = (scheme.per_enterprise_cap - selectors.committed_for(scheme, enterprise)).quantize(CENT)
     if amount > left:
         raise ValidationError({"amount": _("At most %(left)s yuan more per enterprise in this scheme.")

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -7,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import SIGNED_IN, view_policy
-from kechuang.core.web import add_service_errors, form_errors_text, or_404, run_service
+from kechuang.core.web import creates_once, form_errors_text, run_service
 from kechuang.vouchers import forms, policies, selectors, services
 from kechuang.vouchers.choices import VoucherStatus
 
@@ -25,8 +24,9 @@ def overview(request):
 
 @require_POST
 @view_policy(SIGNED_IN)
+@creates_once
 def apply(request, pk):
-    scheme = or_404(selectors.scheme_list(request.user).get, pk=pk)
+    scheme = selectors.scheme_for(request.user, pk)
     form = forms.ApplyForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors_text(form))
@@ -36,17 +36,13 @@ def apply(request, pk):
 
 
 @view_policy(policies.can_manage_schemes, description="bureau staff")
+@creates_once
 def manage(request):
     form = forms.SchemeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.scheme_create(by=request.user, data=form.service_data(),
-                                   providers=list(form.cleaned_data["eligible_providers"]))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The scheme is funded and open."))
-            return redirect("vouchers:manage")
+    if request.method == "POST" and form.is_valid() and run_service(request, lambda: services.scheme_create(
+            by=request.user, data=form.service_data(), providers=list(form.cleaned_data["eligible_providers"])),
+            form=form, success=_("The scheme is funded and open.")):
+        return redirect("vouchers:manage")
     return render(request, "vouchers/manage.html", {
         "form": form, "schemes": selectors.scheme_list(request.user).select_related("account"),
         "applications": selectors.voucher_list(request.user).filter(status=VoucherStatus.APPLIED),
@@ -56,7 +52,7 @@ def manage(request):
 @require_POST
 @view_policy(policies.can_decide_voucher, description="bureau staff")
 def decide(request, pk, action):
-    voucher = or_404(selectors.voucher_get, request.user, pk)
+    voucher = selectors.voucher_for(request.user, pk)
     if action == "issue":
         form = forms.IssueForm(request.POST)
         if not form.is_valid():  # an unreadable amount is refused, not read as "the amount requested"
@@ -86,6 +82,7 @@ def settlements(request):
 
 @require_POST
 @view_policy(policies.can_request_settlement, description="instrument providers")
+@creates_once
 def settlement_request(request):
     run_service(request, lambda: services.settlement_request(by=request.user, provider=request.user.organization))
     return redirect("vouchers:settlements")
@@ -94,7 +91,7 @@ def settlement_request(request):
 @require_POST
 @view_policy(policies.can_review_settlement, description="finance officers")
 def settlement_review(request, pk, action):
-    settlement = or_404(selectors.settlement_list(request.user).get, pk=pk)
+    settlement = selectors.settlement_for(request.user, pk)
     if action == "pay":
         run_service(request, lambda: services.settlement_pay(by=request.user, settlement=settlement))
     elif action == "reject":

@@ -6,7 +6,7 @@ from kechuang.accounts.choices import OrganizationKind, OrgRole, PlatformRole
 from kechuang.accounts.tests.factories import TEST_PASSWORD, OrganizationFactory, grant, member_of
 from kechuang.achievements.models import Achievement
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, live_server, login):

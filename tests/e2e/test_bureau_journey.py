@@ -4,7 +4,7 @@ from kechuang.accounts.choices import OrganizationStatus, OrgRole, PlatformRole
 from kechuang.accounts.models import Organization
 from kechuang.accounts.tests.factories import TEST_PASSWORD, OrganizationFactory, grant, member_of
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_verifies_a_pending_organisation(live_server, page, screenshot_dir):

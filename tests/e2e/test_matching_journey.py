@@ -15,7 +15,7 @@ from kechuang.matching.choices import CaseStatus
 from kechuang.matching.models import Matchmaking
 from tests.e2e.test_achievement_journey import sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from kechuang.programs.models import Application, Project
 from kechuang.programs.tests.factories import make_experts
 from tests.e2e.test_achievement_journey import sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 FIELDS = "background | 立项依据 | long_text | yes\nbudget | 经费预算 | table | no | 科目,金额（万元） | 3"
 CRITERIA = "novelty | 创新性 | 40\nfeasibility | 可行性 | 35\nteam | 团队基础 | 25"

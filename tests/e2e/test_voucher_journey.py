@@ -17,7 +17,7 @@ from kechuang.vouchers import selectors, services
 from kechuang.vouchers.models import LedgerAccount, Settlement, Voucher
 from tests.e2e.test_achievement_journey import sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def new_page(browser, live_server, email):

@@ -1,3 +1,4 @@
+import pytest
 from django.core.management import call_command
 
 from kechuang.accounts.choices import OrganizationKind, PlatformRole
@@ -6,6 +7,7 @@ from kechuang.accounts.models import Organization, User
 from kechuang.accounts.services import sign_in
 
 
+@pytest.mark.slow
 def test_seed_demo_is_idempotent_and_covers_every_kind_and_role(db):
     call_command("seed_demo")
     counts = (Organization.objects.count(), User.objects.count())

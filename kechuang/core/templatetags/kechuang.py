@@ -1,7 +1,19 @@
+import uuid
+
 from django import template
 from django.forms import CheckboxInput, CheckboxSelectMultiple, RadioSelect, Select, SelectMultiple
+from django.utils.html import format_html
 
 register = template.Library()
+
+
+@register.simple_tag
+def submission_key():
+    """A create form's one-time key: posted twice, the form makes one record (core.web.run_service
+    with redirect_to, core.services.create_once). A fresh key each time the form is shown."""
+    from kechuang.core.web import SUBMISSION_KEY
+
+    return format_html('<input type="hidden" name="{}" value="{}">', SUBMISSION_KEY, uuid.uuid4())
 
 
 @register.filter

@@ -13,7 +13,7 @@ from kechuang.instruments.models import Booking
 from kechuang.instruments.tests.factories import make_instrument
 from kechuang.vouchers.tests.test_concurrency import run_concurrently
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)

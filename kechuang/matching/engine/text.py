@@ -14,8 +14,8 @@ from collections.abc import Iterable
 import opencc
 import rjieba
 
-from kechuang.core.text import STOP_WORDS as BASE_STOP_WORDS
-from kechuang.core.text import fold
+from kechuang.lib.text import STOP_WORDS as BASE_STOP_WORDS
+from kechuang.lib.text import fold
 
 # Besides the library search's stop words: what demands and abstracts say around their subject.
 _MORE_STOP_WORDS = """

@@ -207,6 +207,7 @@ def e5_encoder(settings):
     index._backends.update(earlier)
 
 
+@pytest.mark.slow
 def test_the_e5_encoder_named_in_settings_brings_the_weights_measured_with_it(e5_encoder, world, market):
     matcher = index.make_matcher()
     assert isinstance(matcher.encoder, E5SmallEncoder) and matcher.vectors.dimension == 384
@@ -218,6 +219,7 @@ def test_the_e5_encoder_named_in_settings_brings_the_weights_measured_with_it(e5
     assert not found.items[-1].strong
 
 
+@pytest.mark.slow
 def test_e5_says_plainly_when_nothing_solves_the_problem(e5_encoder, world, market, client_for):
     page = client_for("org_admin").get(reverse("matching:find_solution"), {"q": "高速铁路桥梁的抗震加固设计"})
     assert 'data-testid="no-strong"' in page.content.decode()

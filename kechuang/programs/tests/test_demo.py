@@ -3,6 +3,8 @@ open call with a submission and a draft, and a named joint fund."""
 
 from types import SimpleNamespace
 
+import pytest
+
 from kechuang.accounts import demo as accounts_demo
 from kechuang.accounts.models import User
 from kechuang.demands.choices import DemandStatus
@@ -11,6 +13,8 @@ from kechuang.experts import demo as experts_demo
 from kechuang.programs import demo, selectors
 from kechuang.programs.choices import ApplicationStatus, ProjectStatus
 from kechuang.programs.models import Application, Challenge, Programme, Project, ReviewAssignment
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_demo_programmes_cover_every_step_and_load_once(db, settings, tmp_path):

@@ -13,7 +13,7 @@ from kechuang.vouchers import selectors, services
 from kechuang.vouchers.models import Movement, Redemption
 from kechuang.vouchers.tests.factories import issued_voucher, make_scheme
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 CLIENTS = 50
 
 

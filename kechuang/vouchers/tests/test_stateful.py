@@ -14,6 +14,8 @@ from kechuang.vouchers.choices import SettlementStatus, VoucherStatus
 from kechuang.vouchers.models import LedgerAccount, Movement, Settlement
 from kechuang.vouchers.tests.factories import make_scheme
 
+pytestmark = pytest.mark.slow
+
 BUDGET = Decimal("50000")
 AMOUNTS = st.integers(min_value=1, max_value=30000).map(Decimal)
 
