@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kechuang.matching",
     "kechuang.instruments",
     "kechuang.programs",
+    "kechuang.challenges",
     "kechuang.demo",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("kechuang.experts.urls")),
     path("", include("kechuang.matching.urls")),
     path("", include("kechuang.programs.urls")),
+    path("", include("kechuang.challenges.urls")),
     path("", include("kechuang.instruments.urls")),
     path("", include("kechuang.vouchers.urls")),
     path("api/v1/", api.urls),

@@ -199,13 +199,13 @@ def application_start(world):
 
 
 def challenge_list_build(world):
+    from kechuang.challenges.models import Challenge
     from kechuang.demands.choices import DemandStatus
     from kechuang.demands.models import Demand
-    from kechuang.programs.models import Challenge
 
     demand = make_demand(world, status=DemandStatus.PUBLISHED)
     Demand.objects.filter(pk=demand.pk).update(challenge_candidate=True)
-    return form(reverse("programs:challenge_manage"), {"year": 2027, "quarter": 1}, Challenge.objects.count)
+    return form(reverse("challenges:manage"), {"year": 2027, "quarter": 1}, Challenge.objects.count)
 
 
 def awarded_project(world):
@@ -329,7 +329,7 @@ CREATE_FORMS = [
     CreateForm("programs:programme_detail[contribution]", "bureau_officer", contribution_record),
     CreateForm("programs:call_new", "bureau_officer", call_create),
     CreateForm("programs:apply", "enterprise_user", application_start),
-    CreateForm("programs:challenge_manage", "bureau_officer", challenge_list_build),
+    CreateForm("challenges:manage", "bureau_officer", challenge_list_build),
     CreateForm("programs:project_action[disbursement]", "bureau_officer", disbursement_add),
     CreateForm("programs:project_action[milestone]", "bureau_officer", milestone_add),
     CreateForm("vouchers:apply", "org_admin", voucher_apply),

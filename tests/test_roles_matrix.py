@@ -9,6 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from kechuang.accounts import policies
 from kechuang.achievements import policies as achievement_policies
+from kechuang.challenges import policies as challenge_policies
+from kechuang.challenges.models import Challenge
 from kechuang.core import policies as core_policies
 from kechuang.core.testing import PERSONAS
 from kechuang.demands import policies as demand_policies
@@ -75,6 +77,9 @@ ACTIONS = {
     "apply_to_call": lambda user, world: program_policies.can_apply(user, programme_records(world)["call"]),
     "manage_programmes": lambda user, world: program_policies.can_manage_programmes(user)
     and program_policies.can_check_eligibility(user, programme_records(world)["application"]),
+    "manage_challenges": lambda user, world: challenge_policies.can_manage_challenges(user)
+    and challenge_policies.can_edit_challenge(user, Challenge(status="draft"))
+    and challenge_policies.can_run_race(user, Challenge(status="racing")),
     "view_other_application": lambda user, world: program_policies.applications_visible_to(user).filter(
         pk=programme_records(world)["application"].pk).exists(),
     "declare_conflicts": lambda user, world: expert_policies.can_declare_conflicts(user),

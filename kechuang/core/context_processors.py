@@ -45,7 +45,7 @@ def _management_entries(user):
         entries += [(_("Registration of funded results"), "achievements:registration_report"),
                     (_("Open-challenge list candidates"), "demands:challenge_candidates"),
                     (_("Matching overview"), "matching:overview"), (_("Programmes and calls"), "programs:manage"),
-                    (_("Challenge lists"), "programs:challenge_manage"),
+                    (_("Challenge lists"), "challenges:manage"),
                     (_("Voucher schemes"), "vouchers:manage"), (_("Voucher settlements"), "vouchers:settlements"),
                     (_("Instrument utilisation"), "instruments:utilisation"),
                     (_("Purchase early warning"), "instruments:warning")]

@@ -80,17 +80,3 @@ class MilestoneStatus(models.TextChoices):
 class Verdict(models.TextChoices):
     PASS = "pass", _("Pass")
     FAIL = "fail", _("Fail")
-
-
-class ChallengeStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open for solver teams")
-    RACING = "racing", _("Parallel track under way")
-    FINISHED = "finished", _("Finished")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class StageDecision(models.TextChoices):
-    CONTINUE = "continue", _("Continue")
-    ELIMINATE = "eliminate", _("Eliminate")
-    MERGE = "merge", _("Merge into another team")

@@ -13,8 +13,6 @@ from django.utils import timezone
 
 from kechuang.accounts.models import User
 from kechuang.core.models import TechField
-from kechuang.demands.models import Demand
-from kechuang.demands.services import demand_mark_challenge_candidate
 from kechuang.programs import services
 from kechuang.programs.choices import CallStatus, ProgrammeKind
 from kechuang.programs.models import Call, Programme
@@ -145,24 +143,5 @@ def seed(log=print) -> int:
         opens_at=now + timedelta(days=10), closes_at=now + timedelta(days=50), form_schema=SCHEMA, criteria=CRITERIA,
         status=CallStatus.PUBLISHED, eligible_kinds=["university", "institute"], reviewers_per_application=3,
         enterprise_reviewers=1, created_by=officer)
-    _challenges(officer, enterprise, log)
     log("demo programmes: 3 programmes, an open call with a submission and a draft, a joint-fund call opening soon")
     return 1
-
-
-def _challenges(officer, enterprise, log):
-    """Two of the demo enterprise's published demands put on this quarter's challenge list."""
-    demands = list(Demand.objects.filter(owner=enterprise, status="published").order_by("pk")[:2])
-    if not demands:      # the demand library's demo records come from ../shared/data when it exists
-        log("demo programmes: no published demand of the demo enterprise, no challenge list")
-        return
-    for demand in demands:
-        demand_mark_challenge_candidate(demand=demand, by=officer, reason="行业共性关键技术难题，适合张榜攻关。")
-    today = timezone.localdate()
-    challenge_list = services.challenge_list_build(by=officer, year=today.year, quarter=(today.month - 1) // 3 + 1)
-    for challenge in challenge_list.challenges.all():
-        services.challenge_save(by=officer, challenge=challenge, data={
-            "budget": Decimal("300"), "max_teams": 3, "phase_one_amount": Decimal("50"), "phases": 2,
-            "deadline": today + timedelta(days=45)})
-    services.challenge_list_publish(by=officer, challenge_list=challenge_list)
-    log(f"demo programmes: {challenge_list} with {len(demands)} challenges open to solver teams")

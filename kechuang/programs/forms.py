@@ -13,8 +13,6 @@ from kechuang.programs.choices import FieldType, Verdict
 from kechuang.programs.models import (
     Application,
     Call,
-    Challenge,
-    ChallengeList,
     Disbursement,
     JointFundContribution,
     Milestone,
@@ -358,26 +356,3 @@ def error_list(form) -> list[str]:
 
 def first_error(form) -> str:
     return " ".join(error_list(form))
-
-
-
-
-class ChallengeListBuildForm(forms.Form):
-    year = model_form_field(ChallengeList, "year")
-    quarter = forms.TypedChoiceField(label=_("quarter"), coerce=int, choices=[(q, f"Q{q}") for q in range(1, 5)])
-
-
-class ChallengeForm(forms.ModelForm):
-    class Meta:
-        model = Challenge
-        fields = ["goals", "budget", "deadline", "max_teams", "phase_one_amount", "phases"]
-        widgets = {"goals": forms.Textarea(attrs={"rows": 4}), "deadline": DATE}
-
-
-def stage_decisions(post, teams) -> dict[int, tuple[str, int | None]]:
-    """{team pk: (decision, merge target pk)} from the race page's per-team fields."""
-    decisions = {}
-    for team in teams:
-        target = post.get(f"target-{team.pk}", "")
-        decisions[team.pk] = (post.get(f"decision-{team.pk}", ""), int(target) if target.isdigit() else None)
-    return decisions

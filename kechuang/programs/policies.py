@@ -14,10 +14,9 @@ from kechuang.programs.choices import (
     ApplicationStatus,
     AssignmentStatus,
     CallStatus,
-    ChallengeStatus,
     ProjectStatus,
 )
-from kechuang.programs.models import AcceptanceVote, Application, Call, Challenge, Project, ReviewAssignment
+from kechuang.programs.models import AcceptanceVote, Application, Call, Project, ReviewAssignment
 from kechuang.programs.workflow import (
     APPLICATION_WORKFLOW,
     ASSIGNMENT_WORKFLOW,
@@ -179,21 +178,3 @@ def can_view_application_files(user, application) -> bool:
     """The applicant side, the bureau (not drafts) and the application's invited reviewers."""
     return (applications_visible_to(user).filter(pk=application.pk).exists()
             or assignments_visible_to(user).filter(application=application).exists())
-
-
-# -- open challenges -------------------------------------------------------------------------------
-
-
-def challenges_visible_to(user):
-    """Published challenges are public; drafts are the bureau's."""
-    if is_bureau_staff(user):
-        return Challenge.objects.all()
-    return Challenge.objects.exclude(status__in=[ChallengeStatus.DRAFT, ChallengeStatus.CANCELLED])
-
-
-def can_edit_challenge(user, challenge) -> bool:
-    return is_bureau_staff(user) and challenge.status == ChallengeStatus.DRAFT
-
-
-def can_run_race(user, challenge) -> bool:
-    return is_bureau_staff(user) and challenge.status in (ChallengeStatus.OPEN, ChallengeStatus.RACING)

@@ -4,7 +4,7 @@ affinity, review results and projects. Everything a user reads goes through a po
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,11 +12,8 @@ from kechuang.accounts.choices import PlatformRole
 from kechuang.accounts.models import Membership
 from kechuang.achievements.choices import AchievementStatus
 from kechuang.achievements.models import Achievement, Completer
-from kechuang.core.policies import is_bureau_staff
 from kechuang.core.search import tokenize
 from kechuang.core.selectors import gate
-from kechuang.demands.choices import INDEXED as DEMAND_INDEXED
-from kechuang.demands.models import Demand
 from kechuang.experts.choices import Sector, SpecialistKind
 from kechuang.experts.models import DeclaredConflict, SpecialistProfile
 from kechuang.matching.selectors import expert_affinities
@@ -32,8 +29,6 @@ from kechuang.programs.choices import (
 from kechuang.programs.models import (
     Application,
     Call,
-    Challenge,
-    ChallengeList,
     Programme,
     Project,
     ReviewAssignment,
@@ -323,32 +318,3 @@ def unregistered_projects():
 def acceptance_vote_of(project, user):
     """The user's own seat on the project's acceptance panel, if any."""
     return project.acceptance_votes.filter(expert_id=user.pk).first() if user.is_authenticated else None
-
-
-# -- open challenges -------------------------------------------------------------------------------
-
-
-def challenge_lists(user):
-    """Lists with the challenges the user may see: published lists for everyone, all for the bureau."""
-    lists = ChallengeList.objects.all() if is_bureau_staff(user) else ChallengeList.objects.exclude(
-        published_at=None)
-    visible = policies.challenges_visible_to(user).select_related("setter", "call")
-    return lists.prefetch_related(Prefetch("challenges", queryset=visible))
-
-
-def challenge_list_for(user, pk, *, may=None) -> ChallengeList:
-    return gate(user, challenge_lists(user), may=may, pk=pk)
-
-
-def challenge_for(user, pk, *, may=None) -> Challenge:
-    return gate(user, policies.challenges_visible_to(user).select_related("setter", "call", "demand",
-                                                                          "challenge_list"), may=may, pk=pk)
-
-
-def challenge_candidates_left():
-    return Demand.objects.filter(challenge_candidate=True, status__in=DEMAND_INDEXED, challenge__isnull=True).count()
-
-
-def race_history(challenge) -> list:
-    return list(challenge.assessments.select_related("application__organization", "merged_into").order_by(
-        "phase", "pk"))

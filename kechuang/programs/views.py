@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -419,86 +418,3 @@ def award_letter(request, pk, fmt):
 def unregistered(request):
     return render(request, "programs/unregistered.html", {
         "page": paginate(request, selectors.unregistered_projects())})
-
-
-# -- open challenges -------------------------------------------------------------------------------
-
-
-@view_policy(PUBLIC)
-def challenge_lists(request):
-    return render(request, "programs/challenge_lists.html", {
-        "lists": selectors.challenge_lists(request.user), "can_manage": is_bureau_staff(request.user)})
-
-
-@view_policy(PUBLIC)
-def challenge_detail(request, pk):
-    challenge = selectors.challenge_for(request.user, pk)
-    return render(request, "programs/challenge_detail.html", {
-        "challenge": challenge, "call": challenge.call, "can_apply": policies.can_apply(request.user, challenge.call),
-        "can_edit": policies.can_edit_challenge(request.user, challenge),
-        "can_run": policies.can_run_race(request.user, challenge),
-        "history": selectors.race_history(challenge), "teams": services.racing_teams(challenge),
-        "reviewed": selectors.applications_of_call(request.user, challenge.call,
-                                                   status=ApplicationStatus.IN_REVIEW) if policies.can_run_race(
-            request.user, challenge) else []})
-
-
-@view_policy(policies.can_manage_programmes, description="bureau staff")
-@creates_once
-def challenge_manage(request):
-    form = forms.ChallengeListBuildForm(request.POST or None, initial={
-        "year": timezone.localdate().year, "quarter": (timezone.localdate().month - 1) // 3 + 1})
-    if request.method == "POST" and form.is_valid():
-        done = run_service(request, lambda: services.challenge_list_build(by=request.user, **form.cleaned_data),
-                           form=form, success=None)
-        if done:
-            built = done.result
-            messages.success(request, _("%(list)s: %(n)d challenges.") % {"list": built,
-                                                                           "n": built.challenges.count()})
-            return redirect("programs:challenge_manage")
-    return render(request, "programs/challenge_manage.html", {
-        "form": form, "lists": selectors.challenge_lists(request.user),
-        "candidates": selectors.challenge_candidates_left()})
-
-
-@view_policy(policies.can_manage_programmes, description="bureau staff")
-def challenge_edit(request, pk):
-    challenge = selectors.challenge_for(request.user, pk, may=policies.can_edit_challenge)
-    form = forms.ChallengeForm(request.POST or None, instance=challenge)
-    if request.method == "POST" and form.is_valid() and run_service(
-            request, lambda: services.challenge_save(by=request.user, challenge=challenge,
-                                                     data=dict(form.cleaned_data)), form=form):
-        return redirect("programs:challenge_manage")
-    return render(request, "programs/challenge_edit.html", {"form": form, "challenge": challenge})
-
-
-@require_POST
-@view_policy(policies.can_manage_programmes, description="bureau staff")
-def challenge_list_publish(request, pk):
-    challenge_list = selectors.challenge_list_for(request.user, pk)
-    run_service(request, lambda: services.challenge_list_publish(by=request.user, challenge_list=challenge_list),
-                success=_("The challenge list is published."))
-    return redirect("programs:challenge_manage")
-
-
-@require_POST
-@view_policy(policies.can_manage_programmes, description="bureau staff")
-def challenge_race(request, pk, action):
-    """The parallel track: select the phase-one teams, then assess each phase."""
-    challenge = selectors.challenge_for(request.user, pk)
-
-    def act():
-        if action == "select":
-            teams = list(selectors.applications_of_call(request.user, challenge.call).filter(pk__in=[
-                int(value) for value in request.POST.getlist("team") if value.isdigit()]))
-            services.challenge_select(by=request.user, challenge=challenge, teams=teams)
-        elif action == "assess":
-            teams = services.racing_teams(challenge)
-            services.challenge_assess(by=request.user, challenge=challenge,
-                                      decisions=forms.stage_decisions(request.POST, teams),
-                                      note=request.POST.get("note", "").strip())
-        else:
-            raise Http404
-
-    run_service(request, act)
-    return redirect("programs:challenge_detail", pk=pk)

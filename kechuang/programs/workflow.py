@@ -1,7 +1,6 @@
 from kechuang.core.workflow import Workflow
 from kechuang.programs.choices import ApplicationStatus as Status
 from kechuang.programs.choices import AssignmentStatus as Seat
-from kechuang.programs.choices import ChallengeStatus as Race
 from kechuang.programs.choices import MilestoneStatus as Step
 from kechuang.programs.choices import ProjectStatus as Stage
 
@@ -38,15 +37,6 @@ PROJECT_WORKFLOW = Workflow(
         "close": ({Stage.ACCEPTED, Stage.FAILED}, Stage.CLOSED),
         # a parallel-track team eliminated or merged after a phase
         "stop": ({Stage.ACTIVE}, Stage.CLOSED),
-    }
-)
-
-CHALLENGE_WORKFLOW = Workflow(
-    {
-        "publish": ({Race.DRAFT}, Race.OPEN),
-        "select": ({Race.OPEN}, Race.RACING),
-        "finish": ({Race.RACING}, Race.FINISHED),
-        "cancel": ({Race.DRAFT, Race.OPEN}, Race.CANCELLED),
     }
 )
 

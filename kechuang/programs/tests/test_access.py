@@ -47,33 +47,6 @@ def project(world):
 
 
 JSON = "application/json"
-def challenge(world, publish=True):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from kechuang.demands.choices import DemandStatus
-    from kechuang.demands.tests.factories import make_demand
-    from kechuang.programs import services
-
-    demand = make_demand(world, status=DemandStatus.PUBLISHED, deadline=timezone.localdate() + timedelta(days=20))
-    demand.challenge_candidate = True
-    demand.save()
-    challenge_list = services.challenge_list_build(by=world.users.bureau_officer, year=2027, quarter=1)
-    if publish:
-        services.challenge_list_publish(by=world.users.bureau_officer, challenge_list=challenge_list)
-    return [challenge_list.challenges.get().pk]
-
-
-def draft_challenge(world):
-    return challenge(world, publish=False)
-
-
-def challenge_list(world):
-    from kechuang.programs.models import Challenge
-
-    return [Challenge.objects.get(pk=draft_challenge(world)[0]).challenge_list_id]
-
 
 STAFF = {"bureau_officer": 200, "bureau_admin": 200}
 NOT_STAFF = {"public": 302, "org_admin": 403, "expert": 403, "broker": 403}
@@ -147,15 +120,6 @@ ACCESS_CASES = [
                data=lambda w: {"scores": {"novelty": 80, "feasibility": 70, "team": 90},
                                "comment": "方案可行，团队基础扎实。"},
                allowed={"expert": 200}, denied={"public": 401, "bureau_officer": 404}),
-    AccessCase("programs:challenge_lists", allowed={"public": 200, "bureau_officer": 200}, denied={}),
-    AccessCase("programs:challenge_detail", args=challenge, allowed={"public": 200, "enterprise_user": 200},
-               denied={}),
-    AccessCase("programs:challenge_manage", allowed=STAFF, denied=NOT_STAFF),
-    AccessCase("programs:challenge_edit", args=draft_challenge, allowed=STAFF, denied=NOT_STAFF),
-    AccessCase("programs:challenge_list_publish", method="post", args=challenge_list,
-               allowed={"bureau_officer": 302}, denied=NOT_STAFF),
-    AccessCase("programs:challenge_race", method="post", args=lambda w: [*challenge(w), "select"],
-               allowed={"bureau_officer": 302}, denied=NOT_STAFF),
     AccessCase("experts:conflicts", allowed={"expert": 200}, denied={"public": 302, "org_admin": 403,
                                                                        "bureau_officer": 403}),
     AccessCase("experts:conflict_withdraw", method="post", args=lambda w: [declaration(w)],
@@ -206,13 +170,3 @@ def test_the_api_takes_a_draft_to_submission_and_refuses_bad_answers(client_for,
     submitted_now = client.post(reverse("api:programs_application_submit", args=[pk])).json()
     assert submitted_now["status"] == "submitted" and submitted_now["answers"] == {"months": "6",
                                                                                    "background": "补充依据"}
-
-
-def test_a_draft_challenge_is_invisible_to_the_public(client_for, world):
-    from django.urls import reverse
-
-    pk = draft_challenge(world)[0]
-    assert client_for("public").get(reverse("programs:challenge_detail", args=[pk])).status_code == 404
-    assert client_for("enterprise_user").get(reverse("programs:challenge_lists")).content.decode().count(
-        "揭榜挂帅：") == 0
-    assert client_for("bureau_officer").get(reverse("programs:challenge_detail", args=[pk])).status_code == 200

@@ -65,9 +65,3 @@ def test_a_call_keeps_its_panel_and_money_in_range(world, data, errors):
     with pytest.raises(ValidationError) as error:
         services.call_save(by=world.users.bureau_officer, call=call, data=data)
     assert error.value.message_dict == errors
-
-
-def test_a_challenge_list_year_is_a_year(world):
-    with pytest.raises(ValidationError) as error:
-        services.challenge_list_build(by=world.users.bureau_officer, year=99999, quarter=1)
-    assert error.value.message_dict == {"year": ["请输入不超过 2100 的数值。"]}

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kechuang.accounts import demo as accounts_demo
 from kechuang.achievements import demo as achievements_demo
+from kechuang.challenges import demo as challenges_demo
 from kechuang.core.services import audit_record
 from kechuang.demands import demo as demands_demo
 from kechuang.experts import demo as experts_demo
@@ -34,5 +35,6 @@ class Command(BaseCommand):
         experts_demo.seed(log=self.stdout.write)
         matching_demo.seed(log=self.stdout.write)
         programs_demo.seed(log=self.stdout.write)
+        challenges_demo.seed(log=self.stdout.write)
         instruments_demo.seed(log=self.stdout.write)
         audit_record("demo.seeded", actor_label="seed_demo")

@@ -12,14 +12,17 @@ from django.utils import timezone
 from kechuang.accounts.choices import OrganizationKind
 from kechuang.accounts.tests.factories import OrganizationFactory, member_of
 from kechuang.achievements.models import FundedProject
+from kechuang.challenges import services
+from kechuang.challenges.choices import ChallengeStatus
+from kechuang.challenges.models import Challenge, ChallengeList, StageAssessment
 from kechuang.core.errors import DomainError
 from kechuang.core.models import Notification
 from kechuang.demands.choices import DemandStatus
 from kechuang.demands.models import Demand
 from kechuang.demands.tests.factories import make_demand
-from kechuang.programs import services
-from kechuang.programs.choices import ApplicationStatus, ChallengeStatus, ProjectStatus
-from kechuang.programs.models import Application, Call, Challenge, ChallengeList, StageAssessment
+from kechuang.programs.choices import ApplicationStatus, ProjectStatus
+from kechuang.programs.models import Application, Call
+from kechuang.programs.services import application_create, application_submit
 
 ANSWERS = {"approach": "多传感器融合与边缘计算相结合的技术路线。", "team": [["王工", "高工", "本单位", "负责人"]],
            "milestones": [["一", "样机", "2027-06"]]}
@@ -86,9 +89,9 @@ def solver_teams(world, challenge, count=3):
     for number in range(count):
         organization = OrganizationFactory(name=f"揭榜单位{number}", kind=OrganizationKind.INSTITUTE)
         lead = member_of(organization, name=f"挂帅人{number}")
-        application = services.application_create(by=lead, call=challenge.call, answers=ANSWERS, data={
+        application = application_create(by=lead, call=challenge.call, answers=ANSWERS, data={
             "title": f"揭榜方案{number}", "summary": "技术方案摘要", "requested_amount": Decimal("100")})
-        services.application_submit(by=lead, application=application)
+        application_submit(by=lead, application=application)
         teams.append(application)
     Call.objects.filter(pk=challenge.call_id).update(opens_at=timezone.now() - timedelta(days=30),
                                                      closes_at=timezone.now() - timedelta(minutes=1))
@@ -158,7 +161,7 @@ def test_bad_assessments_change_nothing(world, published):
 
 def test_teams_are_selected_only_after_the_deadline(world, published):
     lead = member_of(OrganizationFactory(name="早到的单位", kind=OrganizationKind.INSTITUTE), name="早到者")
-    application = services.application_create(by=lead, call=published.call, answers=ANSWERS, data={
+    application = application_create(by=lead, call=published.call, answers=ANSWERS, data={
         "title": "提前方案", "summary": "摘要", "requested_amount": Decimal("50")})
     with pytest.raises(DomainError):
         services.challenge_select(by=world.users.bureau_officer, challenge=published, teams=[application])
