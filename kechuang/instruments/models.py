@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.models import Organization
-from kechuang.core.models import EncryptedTextField
+from kechuang.core.models import BilingualLabel, EncryptedTextField
 from kechuang.core.search import SearchIndex
 from kechuang.instruments.choices import (
     BookingStatus,
@@ -25,11 +25,12 @@ from kechuang.vouchers.models import Voucher
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-class InstrumentCategory(models.Model):
+class InstrumentCategory(BilingualLabel, models.Model):
     """The configurable classification of instruments (two levels)."""
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
 
     class Meta:
@@ -37,7 +38,7 @@ class InstrumentCategory(models.Model):
         verbose_name = _("instrument category")
 
     def __str__(self):
-        return self.name
+        return self.label
 
 
 class Instrument(models.Model):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from kechuang.core.documents import render_pdf, word_document
 from kechuang.core.excel import workbook_bytes
+from kechuang.core.language import bilingual
 from kechuang.programs import selectors
 from kechuang.programs.choices import FieldType
 
@@ -46,7 +47,8 @@ def award_letter_docx(project) -> bytes:
 
 def answer_rows(application) -> list[tuple[str, object, dict]]:
     """(label, value, field) for each field of the call's form, in order."""
-    return [(field["label"], application.answers.get(field["key"]), field) for field in application.call.form_schema]
+    return [(bilingual(field, "label"), application.answers.get(field["key"]), field)
+            for field in application.call.form_schema]
 
 
 def application_pdf(application) -> bytes:

@@ -1,7 +1,42 @@
+from decimal import Decimal, InvalidOperation
+
 from django import template
 from django.forms import CheckboxInput, CheckboxSelectMultiple, RadioSelect, Select, SelectMultiple
+from django.utils import formats
+
+from kechuang.core import language
 
 register = template.Library()
+
+
+@register.filter
+def number(value, places=None):
+    """The one way a page shows an amount of money, hours or a count: grouped by thousands in the
+    page's language (5,000,000.00), with the value's own decimal places unless `places` is given.
+    Empty stays empty; what is not a number is shown as it is."""
+    if value is None or value == "":
+        return ""
+    try:
+        decimal = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+    if not decimal.is_finite():
+        return value
+    if places is None:
+        places = max(0, -decimal.as_tuple().exponent)
+    return formats.number_format(decimal, decimal_pos=int(places), use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def bilingual(item, key):
+    """`{{ criterion|bilingual:"label" }}`: a label of a bureau-built form in the page's language."""
+    return language.bilingual(item, key)
+
+
+@register.filter
+def join_items(items):
+    """A list in running text, with the separator of the page's language (、 or a comma)."""
+    return language.join_items(items)
 
 
 @register.filter
@@ -35,3 +70,4 @@ def field_value(obj, name):
     if isinstance(value, bool):
         return "✓" if value else "—"
     return "" if value is None else value
+
