@@ -100,7 +100,7 @@ def test_paying_needs_the_confirmation(world, client_for, settlement):
     page = client.get(reverse("vouchers:settlement_detail", args=[requested.pk])).content.decode()
     confirmation = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.search(
         r'data-testid="confirm-payment">(.*?)</form>', page, re.S).group(1)))
-    assert "向 测试材料研究院 拨付 1,650.00 元，即 2 笔订单中由创新券承担的部分。" in confirmation
+    assert "向测试材料研究院拨付 1,650.00 元，即 2 笔订单中由创新券承担的部分。" in confirmation
     assert "拨付 1,650.00 元" in confirmation
     assert 'name="confirm_total" value="1650.00"' in page
     assert client.post(pay, {"confirm_total": "1650.00"}).status_code == 302
