@@ -1,8 +1,5 @@
-from decimal import Decimal, InvalidOperation
-
 from django import template
 from django.forms import CheckboxInput, CheckboxSelectMultiple, RadioSelect, Select, SelectMultiple
-from django.utils import formats
 
 from kechuang.core import language
 
@@ -11,20 +8,9 @@ register = template.Library()
 
 @register.filter
 def number(value, places=None):
-    """The one way a page shows an amount of money, hours or a count: grouped by thousands in the
-    page's language (5,000,000.00), with the value's own decimal places unless `places` is given.
-    Empty stays empty; what is not a number is shown as it is."""
-    if value is None or value == "":
-        return ""
-    try:
-        decimal = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return value
-    if not decimal.is_finite():
-        return value
-    if places is None:
-        places = max(0, -decimal.as_tuple().exponent)
-    return formats.number_format(decimal, decimal_pos=int(places), use_l10n=True, force_grouping=True)
+    """`{{ amount|number }}`, `{{ hours|number:2 }}`: the one way a page shows money, hours or a
+    count (`core.language.format_number`: 5,000,000.00)."""
+    return language.format_number(value, places)
 
 
 @register.filter
