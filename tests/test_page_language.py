@@ -257,9 +257,26 @@ def populate(world):
     make_application(call, world.users.enterprise_user, submit=True)
     make_application(make_call(), world.users.institute_user)
     voucher = issued_voucher(world, make_scheme(world))
+    voucher_booking(world, instrument, voucher, days=5)
     voucher_services.voucher_redeem(voucher=voucher, provider=world.orgs.institute, order_ref="检测订单一",
-                                    order_cost=Decimal("5000000"))
+                                    order_cost=Decimal("20000"))
     voucher_services.settlement_request(by=world.users.provider, provider=world.orgs.institute)
+    voucher_booking(world, instrument, voucher, days=4)    # one voucher payment awaiting settlement
+
+
+def voucher_booking(world, instrument, voucher, *, days: int):
+    """A booking of the enterprise paid partly by voucher, held `days` ago and completed."""
+    from kechuang.instruments import services
+    from kechuang.instruments.models import Booking
+
+    start = timezone.now() + timedelta(days=10 + days)
+    booking = services.booking_request(by=world.users.org_admin, instrument=instrument, starts_at=start,
+                                       ends_at=start + timedelta(hours=2), purpose="正极材料表征", voucher=voucher)
+    services.booking_answer(by=world.users.provider, booking=booking, confirm=True)
+    held = timezone.now() - timedelta(days=days)
+    Booking.objects.filter(pk=booking.pk).update(starts_at=held, ends_at=held + timedelta(hours=2))
+    booking.refresh_from_db()
+    services.booking_complete(by=world.users.provider, booking=booking, hours=Decimal("2"), cost=Decimal("1200"))
 
 
 @dataclass

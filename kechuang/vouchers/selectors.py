@@ -121,6 +121,13 @@ def settlement_lines(settlements) -> dict[int, list[SettlementLine]]:
     return by_settlement
 
 
+def pending_lines(user) -> list[SettlementLine]:
+    """A provider's voucher payments not yet in a settlement, as line items."""
+    redemptions = list(pending_redemptions(user))
+    orders = describe_orders(r.order_ref for r in redemptions)
+    return [SettlementLine(redemption=r, order=orders[r.order_ref]) for r in redemptions]
+
+
 def settlements_with_lines(user, *, limit: int = 100) -> list:
     """The settlements the user may see, newest first, each with its `lines` and `flagged` count."""
     settlements = list(settlement_list(user).order_by("-requested_at", "-pk")[:limit])

@@ -75,7 +75,7 @@ def settlements(request):
     with the flags to look at before paying."""
     user = request.user
     return render(request, "vouchers/settlements.html", {
-        "pending": selectors.pending_redemptions(user), "settlements": selectors.settlements_with_lines(user),
+        "pending": selectors.pending_lines(user), "settlements": selectors.settlements_with_lines(user),
         "can_request": policies.can_request_settlement(user), "can_review": policies.can_review_settlement(user)})
 
 
