@@ -152,6 +152,8 @@ def reference_table(request, table):
     return render(request, "core/reference_table.html", {
         "table": table, "title": TABLE_TITLES[table], "page": paginate(request, items, per_page=100),
         "fields": [model._meta.get_field(name) for name in fields],
+        # each name in its own language, whatever the page's (docs/architecture.md, "Language")
+        "chinese_columns": ("name", "description"), "english_columns": ("name_en", "description_en"),
     })
 
 

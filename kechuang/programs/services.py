@@ -152,8 +152,9 @@ def call_set_form(*, by, call: Call, schema, criteria) -> Call:
     _require(policies.can_edit_call(by, call))
     if call.is_frozen:
         raise DomainError(_("The call has opened: its form and review criteria can no longer change."))
-    call.form_schema = formspec.clean_form_schema(schema)
-    call.criteria = formspec.clean_criteria(criteria)
+    call.form_schema, call.criteria = formspec.keep_english(
+        formspec.clean_form_schema(schema), formspec.clean_criteria(criteria),
+        previous_schema=call.form_schema, previous_criteria=call.criteria)
     call.save(update_fields=["form_schema", "criteria"])
     audit_record("call.form_set", by=by, obj=call, changes={"fields": len(call.form_schema),
                                                              "criteria": call.criteria})
@@ -705,8 +706,8 @@ def acceptance_conclude(*, by, project: Project, opinion: str, accepted_on: date
                  changes={"votes": [vote.verdict for vote in votes]})
     if passed:
         _notify_applicant(project.application, _("Project accepted: register its results"), _(
-            "Please register the project's results in the achievements database (成果登记汇交) and choose the "
-            "project %(reference)s as their source.") % {"reference": project.funded_project.reference})
+            "Please register the project's results in the achievements database and choose the project "
+            "%(reference)s as their source.") % {"reference": project.funded_project.reference})
     else:
         _notify_applicant(project.application, _("Project failed acceptance"), project.acceptance_opinion)
     return project
@@ -724,23 +725,34 @@ def project_close(*, by, project: Project) -> Project:
 
 # -- open challenges (揭榜挂帅, 赛马制) --------------------------------------------------------------
 
+# The platform's built-in challenge form, in both languages (formspec: "label_en", "columns_en").
 CHALLENGE_SCHEMA = [
-    {"key": "approach", "label": "技术方案与路线", "type": "long_text", "required": True},
-    {"key": "team", "label": "团队成员", "type": "table", "required": True,
-     "columns": ["姓名", "职称", "单位", "分工"], "rows": 10},
-    {"key": "milestones", "label": "阶段目标", "type": "table", "required": True,
-     "columns": ["阶段", "目标", "完成时间"], "rows": 6},
-    {"key": "track_record", "label": "相关研究基础", "type": "long_text", "required": False},
+    {"key": "approach", "label": "技术方案与路线", "label_en": "Technical approach and route", "type": "long_text",
+     "required": True},
+    {"key": "team", "label": "团队成员", "label_en": "Team members", "type": "table", "required": True,
+     "columns": ["姓名", "职称", "单位", "分工"], "columns_en": ["Name", "Title", "Organisation", "Role"],
+     "rows": 10},
+    {"key": "milestones", "label": "阶段目标", "label_en": "Milestones", "type": "table", "required": True,
+     "columns": ["阶段", "目标", "完成时间"], "columns_en": ["Stage", "Goal", "Due"], "rows": 6},
+    {"key": "track_record", "label": "相关研究基础", "label_en": "Track record", "type": "long_text",
+     "required": False},
 ]
-CHALLENGE_CRITERIA = [{"key": "approach", "label": "技术方案先进性与可行性", "weight": 40},
-                      {"key": "team", "label": "团队能力与研究基础", "weight": 35},
-                      {"key": "delivery", "label": "阶段目标与交付可信度", "weight": 25}]
+CHALLENGE_CRITERIA = [
+    {"key": "approach", "label": "技术方案先进性与可行性", "label_en": "Soundness and feasibility of the approach",
+     "weight": 40},
+    {"key": "team", "label": "团队能力与研究基础", "label_en": "Team capability and track record", "weight": 35},
+    {"key": "delivery", "label": "阶段目标与交付可信度", "label_en": "Credibility of the milestones and delivery",
+     "weight": 25},
+]
 PHASE_ONE_SHARE = Decimal("0.2")
+# The programme the platform opens for the challenge lists: a record like those the bureau
+# creates (and may rename), named in the bureau's language whatever the language of the page.
+CHALLENGE_PROGRAMME_NAME = "揭榜挂帅专项"
 
 
 def _challenge_programme(by) -> Programme:
     programme = Programme.objects.filter(kind=ProgrammeKind.CHALLENGE).order_by("pk").first()
-    return programme or Programme.objects.create(name=_("Open competition challenges"), kind=ProgrammeKind.CHALLENGE,
+    return programme or Programme.objects.create(name=CHALLENGE_PROGRAMME_NAME, kind=ProgrammeKind.CHALLENGE,
                                                  created_by=by)
 
 
