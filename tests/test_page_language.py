@@ -55,9 +55,10 @@ from tests.test_url_policies import all_access_cases
 
 # Latin words a Chinese page may show: names of file formats, standards, units and programming
 # interfaces that Chinese users write in Latin letters too, the date pattern and an HTTP header
-# as it is sent. (A snake_case key of a bureau-built form is code, too.)
+# as it is sent, and the non-numbers a refused value quotes as typed (NaN, Infinity). (A snake_case
+# key of a bureau-built form is code, too.)
 LATIN_ON_CHINESE_PAGES = {"API", "OpenAPI", "Excel", "PDF", "Word", "xlsx", "docx", "GB", "ID", "IP", "UTC",
-                          "YYYY", "MM", "DD", "Authorization", "Bearer"}
+                          "YYYY", "MM", "DD", "Authorization", "Bearer", "NaN", "Infinity"}
 # The import sheets are a Chinese file format: messages about them quote its literal values.
 SHEET_LITERALS = {"Enter 是 or 否.", "Several options separated by 、"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{?\s*\w+\s*\}?\}")
@@ -193,7 +194,13 @@ class VisibleText(HTMLParser):
         return [" ".join(line.split()) for line in "".join(self.parts).split("\n") if line.strip()]
 
 
+# An e-mail address is an identifier in no language, wherever it comes from (the registration
+# page shows the one its signed link carries, which no table holds yet).
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
 def without_data(line: str, data: list[str]) -> str:
+    line = EMAIL.sub(" ", line)
     for piece in data:
         if piece in line:
             line = line.replace(piece, " ")

@@ -42,7 +42,7 @@ def test_no_price_and_not_negotiable_is_refused(world, client_for):
 
 
 @pytest.mark.parametrize(("price", "negotiable", "zh", "en"), [
-    ("2000000", True, "2,000,000.00（可议价）", "2,000,000.00 (negotiable)"),
+    ("20000", True, "20,000.00（可议价）", "20,000.00 (negotiable)"),
     ("200", False, "200.00", "200.00"),
     (None, True, "面议", "Negotiable"),
 ])

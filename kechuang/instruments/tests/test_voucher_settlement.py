@@ -27,12 +27,12 @@ def completed_booking(world, instrument, voucher, *, hours, cost, days_ago=3):
     """A booking of the enterprise paid partly by voucher, held last week and completed."""
     start = timezone.now() + timedelta(days=1)
     booking = services.booking_request(by=world.users.org_admin, instrument=instrument, starts_at=start,
-                                       ends_at=start + timedelta(hours=2), purpose="正极材料成分分析",
+                                       ends_at=start + timedelta(hours=4), purpose="正极材料成分分析",
                                        voucher=voucher)
     services.booking_answer(by=world.users.provider, booking=booking, confirm=True)
     held = timezone.now() - timedelta(days=days_ago)
     Booking.objects.filter(pk=booking.pk).update(created_at=held - timedelta(days=2), starts_at=held,
-                                                 ends_at=held + timedelta(hours=2))
+                                                 ends_at=held + timedelta(hours=4))
     booking.refresh_from_db()
     return services.booking_complete(by=world.users.provider, booking=booking, hours=Decimal(hours),
                                      cost=Decimal(cost))
