@@ -3,10 +3,16 @@
 Clients authenticate with a personal access token (`Authorization: Bearer kc_...`) or,
 from the browser, with the session and its CSRF token."""
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+import json
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, SuspiciousOperation, ValidationError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as InputError
+from ninja.parser import Parser
 
 from kechuang.accounts.api import router as accounts_router
 from kechuang.accounts.authentication import REQUIRED
@@ -20,8 +26,45 @@ from kechuang.matching.api import router as matching_router
 from kechuang.programs.api import router as programs_router
 from kechuang.vouchers.api import router as vouchers_router
 
+
+class NullCharacterError(InputError):
+    """A string of the request holds a NUL character, which PostgreSQL cannot store."""
+
+
+def _nul_errors(value, loc: tuple) -> list[dict]:
+    if isinstance(value, str):
+        found = "\x00" in value
+        return [{"type": "string_nul", "loc": list(loc), "msg": _("Text must not contain null characters.")}] * found
+    if isinstance(value, dict):
+        return [error for key, item in value.items()
+                for error in _nul_errors(key, loc) + _nul_errors(item, (*loc, key))]
+    if isinstance(value, list):
+        return [error for index, item in enumerate(value) for error in _nul_errors(item, (*loc, index))]
+    return []
+
+
+class RefusingParser(Parser):
+    """The JSON body and form fields of every operation, with one check for every string field of every
+    schema: no NUL character (pages get the same from Django's form fields; a path or query string with
+    one is refused before, by core.middleware.RefuseNullCharactersMiddleware)."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        if errors := _nul_errors(data, ("body",)):
+            raise NullCharacterError(errors)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        source = {id(request.POST): "form", id(request.FILES): "file"}.get(id(data), "query")
+        if errors := _nul_errors(parsed, (source,)):
+            raise NullCharacterError(errors)
+        return parsed
+
+
 api = NinjaAPI(
     title="Kechuang API",
+    parser=RefusingParser(),
     version="1",
     urls_namespace="api",
     auth=REQUIRED,
@@ -62,3 +105,26 @@ def not_found(request, error):
 @api.exception_handler(Http404)
 def http_not_found(request, error):
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+def input_error(request, error):
+    return api.create_response(request, {"detail": error.errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, error):
+    # ninja reports any failure of the body parser as "cannot parse"; a NUL is a field error.
+    if isinstance(error.__cause__, NullCharacterError):
+        return input_error(request, error.__cause__)
+    return api.create_response(request, {"detail": str(error)}, status=error.status_code)
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_upload(request, error):
+    return api.create_response(request, {"detail": _("The upload could not be read: the request body is not "
+                                                    "well-formed multipart data.")}, status=400)
+
+
+@api.exception_handler(SuspiciousOperation)
+def suspicious_request(request, error):
+    return api.create_response(request, {"detail": _("The request could not be read.")}, status=400)

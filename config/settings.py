@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kechuang.core.middleware.ClientIPMiddleware",
+    "kechuang.core.middleware.RefuseNullCharactersMiddleware",
 ]
 
 if PRODUCTION:

@@ -14,3 +14,5 @@ urlpatterns = [
     path("", include("kechuang.vouchers.urls")),
     path("api/v1/", api.urls),
 ]
+
+handler400 = "kechuang.core.views.bad_request"

@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
 
 from kechuang.core.request_context import current_ip
 
@@ -36,3 +39,29 @@ class PlatformLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NullCharacterInRequest(BadRequest):
+    """A NUL character in the path or query string: no page or API call takes one, and PostgreSQL
+    cannot compare or store it."""
+
+
+class RefuseNullCharactersMiddleware:
+    """Refuses a path or query parameter holding a NUL character before any view runs: with a 400
+    page, or for the API (under /api/) a 422 naming the parameter, like its other input errors.
+    Bodies are checked where they are parsed: Django's form fields and the API's parser."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        locations = [["path"]] if "\x00" in request.path_info else []
+        locations += [["query", key] for key, values in request.GET.lists()
+                      if "\x00" in key or any("\x00" in value for value in values)]
+        if not locations:
+            return self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            message = _("Text must not contain null characters.")
+            return JsonResponse({"detail": [{"type": "string_nul", "loc": loc, "msg": message} for loc in locations]},
+                                status=422)
+        raise NullCharacterInRequest

@@ -194,7 +194,8 @@ def import_template(request, library):
 @view_policy(SIGNED_IN)
 def import_sheet_page(request, library):
     sheet = _sheet_or_404(library, request.user)
-    form = SheetUploadForm(request.POST or None, request.FILES or None)
+    # Bound on every post, even one whose body came without readable parts, so it says what is missing.
+    form = SheetUploadForm(request.POST, request.FILES) if request.method == "POST" else SheetUploadForm()
     if request.method == "POST":
         upload_uuid = request.POST.get("upload", "")
         if upload_uuid:  # the commit after a clean dry run: the same stored file
@@ -220,3 +221,23 @@ def export_sheet(request, library):
     job = services.export_job_start(library=library, params=request.GET.dict(), by=request.user,
                                     language=get_language())
     return redirect("core:job", job_uuid=job.uuid)
+
+
+def bad_request(request, exception):
+    """The 400 page (config.urls.handler400): a body the server cannot read, such as a multipart
+    upload without its boundary or cut short, says so instead of Django's bare English page."""
+    from django.http import HttpResponseBadRequest
+    from django.http.multipartparser import MultiPartParserError
+
+    from kechuang.core.middleware import NullCharacterInRequest
+
+    if isinstance(exception, NullCharacterInRequest):
+        message = _("Text must not contain null characters.")
+    elif isinstance(exception, MultiPartParserError):
+        message = _("The upload could not be read: the request body is not well-formed multipart data.")
+    else:
+        message = _("The request could not be read.")
+    try:
+        return render(request, "400.html", {"message": message}, status=400)
+    except Exception:  # a request too broken to render a page for (an unknown host): the message alone
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
