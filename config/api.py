@@ -15,11 +15,12 @@ from ninja.errors import ValidationError as InputError
 from ninja.parser import Parser
 
 from kechuang.accounts.api import router as accounts_router
-from kechuang.accounts.authentication import REQUIRED
+from kechuang.accounts.authentication import REQUIRED, anonymous
 from kechuang.achievements.api import router as achievements_router
 from kechuang.core.api import router as core_router
 from kechuang.core.errors import DomainError
 from kechuang.core.policies import PUBLIC, view_policy
+from kechuang.core.schemas import ErrorOut
 from kechuang.demands.api import router as demands_router
 from kechuang.instruments.api import router as instruments_router
 from kechuang.matching.api import router as matching_router
@@ -62,7 +63,51 @@ class RefusingParser(Parser):
         return parsed
 
 
-api = NinjaAPI(
+ERROR_DESCRIPTIONS = {
+    400: "The body could not be read (not JSON, or not well-formed multipart data).",
+    401: "No valid access token or session.",
+    403: "The caller may see the object but not do this.",
+    404: "No such object, or one the caller may not see.",
+    409: "A rule of the domain refused the action (detail and code).",
+    422: "The input is invalid: the fields' messages.",
+}
+
+
+class KechuangAPI(NinjaAPI):
+    """Declares in the schema the error answers the exception handlers below give, so that clients
+    (and the schema test, tests/test_api_schema.py) know every status an operation can answer."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(error_schema.pop("$defs", {}))
+        components["ErrorOut"] = error_schema
+        operations = {self.get_openapi_operation_id(operation): operation
+                      for _prefix, router in self._routers for path_view in router.path_operations.values()
+                      for operation in path_view.operations}
+        for path_item in schema["paths"].values():
+            for method, described in path_item.items():
+                operation = operations[described["operationId"]]
+                for status in self._error_statuses(method, operation, described):
+                    described["responses"].setdefault(str(status), {
+                        "description": ERROR_DESCRIPTIONS[status],
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}})
+        return schema
+
+    def _error_statuses(self, method, operation, described):
+        auth = operation.auth_callbacks or []
+        statuses = [403, 404, 422]
+        if anonymous not in auth:
+            statuses.append(401)
+        if method in ("post", "put", "patch", "delete"):
+            statuses.append(409)
+        if "requestBody" in described:
+            statuses.append(400)
+        return sorted(statuses)
+
+
+api = KechuangAPI(
     title="Kechuang API",
     parser=RefusingParser(),
     version="1",
@@ -128,3 +173,14 @@ def unreadable_upload(request, error):
 @api.exception_handler(SuspiciousOperation)
 def suspicious_request(request, error):
     return api.create_response(request, {"detail": _("The request could not be read.")}, status=400)
+
+
+def address_not_found(request, exception):
+    """The project's 404 (config.urls.handler404): an API address that matches no operation (a `pk`
+    that is not a number, say) answers in JSON like the operations do; any other is the 404 page."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path_info.startswith(api.get_root_path({})):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return page_not_found(request, exception)

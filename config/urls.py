@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from config.api import api
+from config.api import address_not_found, api
 
 urlpatterns = [
     path("", include("kechuang.core.urls")),
@@ -16,3 +16,4 @@ urlpatterns = [
 ]
 
 handler400 = "kechuang.core.views.bad_request"
+handler404 = address_not_found

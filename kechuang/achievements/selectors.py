@@ -29,6 +29,7 @@ from kechuang.core.search import (
     query_words,
     search_page,
 )
+from kechuang.core.web import parse_whole
 
 PAGE_SIZE = 20
 DATE_RANGES = {"30d": (_("Last 30 days"), 30), "1y": (_("Last year"), 365), "3y": (_("Last 3 years"), 3 * 365)}
@@ -56,8 +57,8 @@ def apply_filters(queryset, params: SearchParams):
     queryset = filter_reference_facets(queryset, params)
     if params.district:
         queryset = queryset.filter(facet_district=params.district)
-    if params.readiness.isdigit():
-        queryset = queryset.filter(facet_trl=int(params.readiness))
+    if (level := parse_whole(params.readiness)) is not None:
+        queryset = queryset.filter(facet_trl=level)
     if params.form in AchievementForm.values:
         queryset = queryset.filter(form=params.form)
     if params.transfer_mode in TransferMode.values:

@@ -24,7 +24,7 @@ from kechuang.core.policies import (
 )
 from kechuang.core.reference import REFERENCE_TABLES, TABLE_TITLES, reference_form_class
 from kechuang.core.tasks import export_audit_log
-from kechuang.core.web import or_404, paginate, query_without_page
+from kechuang.core.web import or_404, paginate, parse_whole, query_without_page
 
 
 @view_policy(PUBLIC)
@@ -54,7 +54,7 @@ def notification_list(request):
 @require_POST
 @view_policy(SIGNED_IN)
 def notifications_mark_read(request):
-    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+    ids = [pk for value in request.POST.getlist("id") if (pk := parse_whole(value)) is not None]
     services.notifications_mark_read(user=request.user, notification_ids=ids or None)
     if request.htmx:
         return render(request, "core/_bell.html", {"unread_count": selectors.unread_notification_count(request.user)})

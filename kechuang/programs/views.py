@@ -10,7 +10,15 @@ from kechuang.core.errors import DomainError
 from kechuang.core.files import attachments_of
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
-from kechuang.core.web import add_service_errors, download, or_404, paginate, query_without_page, run_service
+from kechuang.core.web import (
+    add_service_errors,
+    download,
+    or_404,
+    paginate,
+    parse_whole,
+    query_without_page,
+    run_service,
+)
 from kechuang.programs import documents, forms, policies, selectors, services
 from kechuang.programs.choices import ApplicationStatus, AssignmentStatus, ProgrammeKind
 
@@ -548,7 +556,7 @@ def challenge_race(request, pk, action):
     def act():
         if action == "select":
             teams = list(selectors.applications_of_call(request.user, challenge.call).filter(pk__in=[
-                int(value) for value in request.POST.getlist("team") if value.isdigit()]))
+                pk for value in request.POST.getlist("team") if (pk := parse_whole(value)) is not None]))
             services.challenge_select(by=request.user, challenge=challenge, teams=teams)
         elif action == "assess":
             teams = services.racing_teams(challenge)
