@@ -29,36 +29,47 @@ from kechuang.vouchers.api import router as vouchers_router
 
 
 class NullCharacterError(InputError):
-    """A string of the request holds a NUL character, which PostgreSQL cannot store."""
+    """A string of the request holds a NUL character (PostgreSQL cannot store it) or a lone surrogate
+    (no database can)."""
 
 
-def _nul_errors(value, loc: tuple) -> list[dict]:
+def _unstorable(text: str) -> dict | None:
+    if "\x00" in text:
+        return {"type": "string_nul", "msg": _("Text must not contain null characters.")}
+    try:
+        text.encode()
+    except UnicodeEncodeError:  # a lone surrogate (JSON allows "\ud800"): no database can store it
+        return {"type": "string_unicode", "msg": _("Text must be valid Unicode.")}
+    return None
+
+
+def _text_errors(value, loc: tuple) -> list[dict]:
     if isinstance(value, str):
-        found = "\x00" in value
-        return [{"type": "string_nul", "loc": list(loc), "msg": _("Text must not contain null characters.")}] * found
+        error = _unstorable(value)
+        return [{"type": error["type"], "loc": list(loc), "msg": error["msg"]}] if error else []
     if isinstance(value, dict):
         return [error for key, item in value.items()
-                for error in _nul_errors(key, loc) + _nul_errors(item, (*loc, key))]
+                for error in _text_errors(key, loc) + _text_errors(item, (*loc, key))]
     if isinstance(value, list):
-        return [error for index, item in enumerate(value) for error in _nul_errors(item, (*loc, index))]
+        return [error for index, item in enumerate(value) for error in _text_errors(item, (*loc, index))]
     return []
 
 
 class RefusingParser(Parser):
     """The JSON body and form fields of every operation, with one check for every string field of every
-    schema: no NUL character (pages get the same from Django's form fields; a path or query string with
+    schema: no NUL character and no lone surrogate (pages get the same from Django's form fields; a path or query string with
     one is refused before, by core.middleware.RefuseNullCharactersMiddleware)."""
 
     def parse_body(self, request):
         data = json.loads(request.body)
-        if errors := _nul_errors(data, ("body",)):
+        if errors := _text_errors(data, ("body",)):
             raise NullCharacterError(errors)
         return data
 
     def parse_querydict(self, data, list_fields, request):
         parsed = super().parse_querydict(data, list_fields, request)
         source = {id(request.POST): "form", id(request.FILES): "file"}.get(id(data), "query")
-        if errors := _nul_errors(parsed, (source,)):
+        if errors := _text_errors(parsed, (source,)):
             raise NullCharacterError(errors)
         return parsed
 

@@ -164,3 +164,12 @@ def test_a_nul_in_a_page_address_is_a_400_with_a_message(db, client, url):
     response = Client(raise_request_exception=False).get(url)
     assert response.status_code == 400
     assert "文本不能包含空字符（NUL）。" in response.content.decode()
+
+
+def test_a_lone_surrogate_in_a_json_string_is_a_422(world):
+    _token, raw = account_services.token_create(user=world.users.institute_user, name="t")
+    response = Client().generic("POST", "/api/v1/achievements", b'{"name": "\\ud800", "summary": "y"}',
+                                content_type="application/json", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [{"type": "string_unicode", "loc": ["body", "name"],
+                                          "msg": "文本必须是有效的 Unicode 字符。"}]

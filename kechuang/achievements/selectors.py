@@ -29,7 +29,7 @@ from kechuang.core.search import (
     query_words,
     search_page,
 )
-from kechuang.core.web import parse_whole
+from kechuang.core.validators import parse_whole
 
 PAGE_SIZE = 20
 DATE_RANGES = {"30d": (_("Last 30 days"), 30), "1y": (_("Last year"), 365), "3y": (_("Last 3 years"), 3 * 365)}

@@ -92,3 +92,10 @@ def validate_patent_number(value: str) -> None:
     if patent_check_digit(match.group(1)) != match.group(2):
         raise ValidationError(_("The check digit of patent number %(value)s is wrong.") % {"value": value},
                               code="patent_check")
+
+
+def parse_whole(value: str) -> int | None:
+    """A whole number as posted or typed in a query (an id, a level), else None: ASCII digits only
+    (`isdigit` also takes "¹", which `int` refuses) and at most 18 of them, which every database
+    integer column can compare against."""
+    return int(value) if value.isascii() and value.isdecimal() and len(value) <= 18 else None

@@ -24,7 +24,8 @@ from kechuang.core.policies import (
 )
 from kechuang.core.reference import REFERENCE_TABLES, TABLE_TITLES, reference_form_class
 from kechuang.core.tasks import export_audit_log
-from kechuang.core.web import or_404, paginate, parse_whole, query_without_page
+from kechuang.core.validators import parse_whole
+from kechuang.core.web import or_404, paginate, query_without_page
 
 
 @view_policy(PUBLIC)

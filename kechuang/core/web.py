@@ -33,13 +33,6 @@ def safe_next_url(request, fallback: str = "core:home") -> str:
     return fallback
 
 
-def parse_whole(value: str) -> int | None:
-    """A whole number as posted or typed in a query (an id, a level), else None: ASCII digits only
-    (`isdigit` also takes "¹", which `int` refuses) and at most 18 of them, which every database
-    integer column can compare against."""
-    return int(value) if value.isascii() and value.isdecimal() and len(value) <= 18 else None
-
-
 def query_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)

@@ -8,7 +8,7 @@ from kechuang.accounts.choices import OrganizationKind, OrganizationStatus
 from kechuang.accounts.models import Organization, User
 from kechuang.core.forms import DATE_INPUT, DATETIME_INPUT, RecordFormMixin
 from kechuang.core.models import TechField
-from kechuang.core.web import parse_whole
+from kechuang.core.validators import parse_whole
 from kechuang.programs import selectors
 from kechuang.programs.choices import FieldType, Verdict
 from kechuang.programs.models import Application, Call, Challenge, Programme, Project

@@ -10,15 +10,8 @@ from kechuang.core.errors import DomainError
 from kechuang.core.files import attachments_of
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
-from kechuang.core.web import (
-    add_service_errors,
-    download,
-    or_404,
-    paginate,
-    parse_whole,
-    query_without_page,
-    run_service,
-)
+from kechuang.core.validators import parse_whole
+from kechuang.core.web import add_service_errors, download, or_404, paginate, query_without_page, run_service
 from kechuang.programs import documents, forms, policies, selectors, services
 from kechuang.programs.choices import ApplicationStatus, AssignmentStatus, ProgrammeKind
 
