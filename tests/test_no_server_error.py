@@ -15,6 +15,7 @@ NUL) and `ranges` (numbers and dates at and past every bound). Each example runs
 that is rolled back, so every one starts from the same state."""
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -187,7 +188,7 @@ CASES = [
     FuzzCase("experts:conflict_withdraw"),
     FuzzCase("experts:edit_own"),
     # matching
-    FuzzCase("matching:feedback", fields=("strength",)),
+    FuzzCase("matching:feedback", data=lambda w: {"strength": "0.5"}),
     FuzzCase("matching:intent", form=_form("kechuang.matching.forms", "IntentForm")),
     FuzzCase("matching:case_action"),
     FuzzCase("matching:case_action", label="sign", persona="org_admin", args=lambda w: [*accepted_case(w), "sign"],
@@ -394,6 +395,18 @@ def send(client, target: Target, data):
     return client.post(target.url, data)
 
 
+RANGED = re.compile(r"^-?\d+(\.\d+)?$|^\d{4}-\d{2}-\d{2}")
+
+
+def looks_ranged(value) -> bool:
+    """A number or a date, as a form posts it or as JSON carries it."""
+    if isinstance(value, list):
+        return bool(value) and all(isinstance(item, str) and RANGED.match(item) for item in value)
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float)) or (isinstance(value, str) and bool(RANGED.match(value)))
+
+
 def says_why(response) -> bool:
     if response.get("Content-Type", "").startswith("application/json"):
         detail = response.json().get("detail")
@@ -408,6 +421,10 @@ def test_no_input_gives_a_server_error(case, family, world, settings):
     target = prepare(case, world, client)
     values = FAMILIES[family]["json" if target.json else "form"]
     names = sorted(target.baseline) or ["unexpected"]
+    if family == "ranges":  # aimed at the numbers and dates, where the range bugs are
+        names = [name for name in names if looks_ranged(target.baseline[name])]
+        if not names:
+            pytest.skip("no number or date field")
     range_queries = fuzzing.range_queries()
 
     @examples(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, print_blob=False,
