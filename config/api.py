@@ -57,8 +57,8 @@ def _text_errors(value, loc: tuple) -> list[dict]:
 
 class RefusingParser(Parser):
     """The JSON body and form fields of every operation, with one check for every string field of every
-    schema: no NUL character and no lone surrogate (pages get the same from Django's form fields; a path or query string with
-    one is refused before, by core.middleware.RefuseNullCharactersMiddleware)."""
+    schema: no NUL character and no lone surrogate (pages get the NUL check from Django's form fields;
+    a path or query string with a NUL is refused before, by core.middleware.RefuseNullCharactersMiddleware)."""
 
     def parse_body(self, request):
         data = json.loads(request.body)

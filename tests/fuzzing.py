@@ -173,10 +173,14 @@ def body_schema(described: dict, document: dict) -> tuple[str, dict] | None:
 
 
 def synthesised(schema: dict, document: dict):
+    """A plain valid value for a schema property: its default, None where it may be null, else a
+    value of its type."""
+    if "default" in schema:
+        return schema["default"]
     schema = resolve(schema, document)
     if "anyOf" in schema:
         options = [option for option in schema["anyOf"] if option.get("type") != "null"]
-        return synthesised(options[0], document) if options else None
+        return synthesised(options[0], document) if len(options) == len(schema["anyOf"]) else None
     if "enum" in schema:
         return schema["enum"][0]
     kind, fmt = schema.get("type"), schema.get("format")

@@ -173,3 +173,32 @@ def test_a_lone_surrogate_in_a_json_string_is_a_422(world):
     assert response.status_code == 422
     assert response.json()["detail"] == [{"type": "string_unicode", "loc": ["body", "name"],
                                           "msg": "文本必须是有效的 Unicode 字符。"}]
+
+
+def test_an_id_list_with_a_number_no_column_holds_matches_nothing(world):
+    from kechuang.accounts.models import Organization
+
+    ids = [world.orgs.enterprise.pk, 2 ** 63, -(2 ** 63) - 1, 10 ** 30]
+    assert list(Organization.objects.filter(pk__in=ids)) == [world.orgs.enterprise]
+    assert list(Organization.objects.filter(pk__in=[2 ** 64])) == []
+
+
+def test_a_multiple_choice_with_a_huge_id_is_a_form_error(world, client_for):
+    response = client_for("bureau_officer").post("/programmes/manage/programmes/new/", {
+        "name": "新计划", "kind": "nsf_research", "naming_threshold": "100", "topic_fields": ["9223372036854775808"]})
+    assert response.status_code == 200
+    assert "invalid-feedback" in response.content.decode()
+
+
+@pytest.mark.parametrize("payload", [{"starts_at": "2027-06-01T10:00:00", "ends_at": "2027-06-01T12:00:00+08:00"},
+                                     {"starts_at": "2027-06-01T10:00:00+08:00", "ends_at": "2027-06-01"}])
+def test_a_booking_time_without_its_offset_is_a_422(world, payload):
+    from kechuang.instruments.models import Booking
+    from kechuang.instruments.tests.factories import make_instrument
+
+    instrument = make_instrument(world)
+    response = api_call(world, "POST", f"/api/v1/instruments/{instrument.pk}/bookings", payload | {"purpose": "检测"},
+                        persona="org_admin")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "timezone_aware"
+    assert not Booking.objects.exists()

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, given, note
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
@@ -34,7 +34,7 @@ from kechuang.accounts import services as account_services
 from tests import fuzzing
 from tests.test_url_policies import all_access_cases
 
-EXAMPLES = 6
+EXAMPLES = 10
 
 # --- hostile values --------------------------------------------------------------------------------
 
@@ -126,6 +126,22 @@ def completed_booking(world):
     return ["booking", pk]
 
 
+def in_review(world):
+    from kechuang.programs.choices import ApplicationStatus
+    from kechuang.programs.models import Application
+
+    pk = _lazy(PRG, "submitted")(world)[0]
+    Application.objects.filter(pk=pk).update(status=ApplicationStatus.IN_REVIEW)
+    return [pk]
+
+
+def draft_call(world):
+    from kechuang.programs.choices import CallStatus
+    from kechuang.programs.tests.factories import make_call
+
+    return [make_call(status=CallStatus.DRAFT).pk]
+
+
 def registration(world):
     from kechuang.accounts.tests.factories import valid_uscc
     from kechuang.core.models import District
@@ -196,7 +212,7 @@ CASES = [
     FuzzCase("matching:case_action", label="note", persona="org_admin",
              args=lambda w: [*_lazy(MAT, "case")(w), "note"], form=_form("kechuang.matching.forms", "NoteForm")),
     FuzzCase("matching:case_action", label="assign", persona="bureau_officer",
-             args=lambda w: [*_lazy(MAT, "case")(w), "assign"], form=_form("kechuang.matching.forms", "AssignForm")),
+             args=lambda w: [*_lazy(MAT, "case")(w), "assign"], data=lambda w: {"broker": w.users.broker.pk}),
     FuzzCase("matching:case_action", label="decline", persona="institute_user",
              args=lambda w: [*_lazy(MAT, "case")(w), "decline"], data=lambda w: {"reason": "方向不符"}),
     FuzzCase("matching:rebuild"),
@@ -208,7 +224,7 @@ CASES = [
     FuzzCase("programs:call_new"),
     FuzzCase("programs:call_edit"),
     FuzzCase("programs:call_form"),
-    FuzzCase("programs:call_publish"),
+    FuzzCase("programs:call_publish", args=draft_call),
     FuzzCase("programs:call_review", data=lambda w: {"action": "propose"},
              form=_form("kechuang.programs.forms", "ProposeForm")),
     FuzzCase("programs:challenge_edit"),
@@ -218,11 +234,13 @@ CASES = [
     FuzzCase("programs:application_edit"),
     FuzzCase("programs:application_action"),
     FuzzCase("programs:application_action", label="decide", persona="bureau_officer",
-             args=lambda w: [*_lazy(PRG, "submitted")(w), "decide"],
+             args=lambda w: [*in_review(w), "decide"],
              form=_form("kechuang.programs.forms", "DecideForm")),
     FuzzCase("programs:review", persona="expert", args=_lazy(PRG, "accepted_seat"),
              data=lambda w: {"action": "submit"}),
-    FuzzCase("programs:project_action"),
+    FuzzCase("programs:project_action", form=_form("kechuang.programs.forms", "TaskBookForm"),
+             data=lambda w: {"starts_on": str(timezone.localdate()),
+                             "ends_on": str(timezone.localdate() + timedelta(days=365))}),
     FuzzCase("programs:project_action", label="disbursement", persona="bureau_officer",
              args=lambda w: [*_lazy(PRG, "project")(w), "disbursement"],
              form=_form("kechuang.programs.forms", "DisbursementForm")),
@@ -234,7 +252,8 @@ CASES = [
     FuzzCase("instruments:edit"),
     FuzzCase("instruments:warning"),
     FuzzCase("instruments:purchases"),
-    FuzzCase("instruments:purchase", persona="expert", data=lambda w: {"action": "review"},
+    FuzzCase("instruments:purchase", persona="expert", data=lambda w: {"action": "review",
+                                                                       "comment": "同类设备在本市已有三台，可以共享。"},
              form=_form("kechuang.instruments.forms", "PurchaseReviewForm")),
     FuzzCase("instruments:request", data=booking_times),
     FuzzCase("instruments:request", label="order", persona="org_admin",
@@ -251,15 +270,25 @@ CASES = [
     FuzzCase("vouchers:decide", data=lambda w: {"amount": "100"}),
     FuzzCase("vouchers:decide", label="reject", persona="bureau_officer",
              args=lambda w: [*_lazy(VOU, "application")(w), "reject"], data=lambda w: {"reason": "不符合条件"}),
-    FuzzCase("vouchers:settlement_request"),
+    FuzzCase("vouchers:settlement_request", args=_lazy(VOU, "pending")),
     FuzzCase("vouchers:settlement_review"),
     FuzzCase("vouchers:settlement_review", label="reject", persona="finance_officer",
              args=lambda w: [*_lazy(VOU, "settlement")(w), "reject"], data=lambda w: {"reason": "发票不符"}),
 ] + [FuzzCase(name) for name in sorted(fuzzing.api_operations())]
 
+# API writes whose access case is a refusal (409: not in the state the action needs).
+API_OVERRIDES = {
+    "api:matching_case_sign": FuzzCase("api:matching_case_sign", persona="org_admin", args=accepted_case),
+}
+CASES = [API_OVERRIDES.get(case.id, case) for case in CASES]
+
 # Failures of the `ranges` family that the numeric and date ranges (branch `valid`) resolve; strict,
-# so that once they pass this list must be emptied.
-RANGES_PENDING: set[str] = set()
+# so that once they pass this list must be emptied:
+# - a datetime of year 1 or 9999 typed into a form overflows on its way to UTC (OverflowError);
+# - 1e30 hours, cost or contract amount is stored through the API and breaks every page reading it;
+# - a voucher amount that rounds to 0.00 (1e-999999999) fails the table's CHECK constraint.
+RANGES_PENDING = {"matching:case_action[note]", "programs:call_new", "programs:call_edit",
+                  "api:instruments_complete", "api:matching_case_sign", "api:vouchers_apply"}
 
 
 def params():
@@ -359,8 +388,10 @@ def prepare(case: FuzzCase, world, client) -> Target:
         if body:
             for name, prop in body[1].get("properties", {}).items():
                 value = fuzzing.synthesised(prop, document)
-                if value is not None:
-                    baseline[name] = value if is_json else [str(value).lower()]
+                if is_json:
+                    baseline[name] = value
+                elif value is not None:
+                    baseline[name] = [str(value).lower()]
         baseline |= {key: (value if is_json else [str(value)]) for key, value in base.items()}
         baseline |= case.data(world)
         return Target(method, url, baseline, is_json, headers, user)
@@ -422,7 +453,7 @@ def test_no_input_gives_a_server_error(case, family, world, settings):
     values = FAMILIES[family]["json" if target.json else "form"]
     names = sorted(target.baseline) or ["unexpected"]
     if family == "ranges":  # aimed at the numbers and dates, where the range bugs are
-        names = [name for name in names if looks_ranged(target.baseline[name])]
+        names = [name for name in sorted(target.baseline) if looks_ranged(target.baseline[name])]
         if not names:
             pytest.skip("no number or date field")
     range_queries = fuzzing.range_queries()
@@ -432,6 +463,7 @@ def test_no_input_gives_a_server_error(case, family, world, settings):
     @given(choices=st.lists(st.tuples(st.sampled_from(names), st.sampled_from(values)), min_size=1, max_size=3,
                             unique_by=lambda pair: pair[0]))
     def run(choices):
+        note(f"{target.method.upper()} {target.url} with {choices!r}")
         data = dict(target.baseline)
         for name, value in choices:
             if value is MISSING:

@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self):
+        from kechuang.core import lookups
         from kechuang.core.files import register_attachment_owner
         from kechuang.core.policies import can_view_job_files
 
         register_attachment_owner("core.job", can_view_job_files)
+        lookups.register()

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Router, Schema
+from pydantic import AwareDatetime
 
 from kechuang.accounts.authentication import OPTIONAL
 from kechuang.core.schemas import ReasonIn
@@ -29,8 +30,9 @@ class InstrumentOut(Schema):
 
 
 class BookingIn(Schema):
-    starts_at: datetime
-    ends_at: datetime
+    # With their offset: a time without one is refused rather than guessed (and compared to aware ones).
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
     purpose: str
     voucher_id: int | None = None
 
