@@ -202,3 +202,18 @@ def test_a_booking_time_without_its_offset_is_a_422(world, payload):
     assert response.status_code == 422
     assert response.json()["detail"][0]["type"] == "timezone_aware"
     assert not Booking.objects.exists()
+
+
+def test_api_texts_longer_than_their_column_are_422_not_stored(world):
+    from kechuang.accounts.models import Invitation, RoleGrant
+
+    response = api_call(world, "POST", f"/api/v1/organizations/{world.orgs.enterprise.pk}/invitations",
+                        {"email": "x" * 5000, "role": "member"}, persona="org_admin")
+    assert response.status_code == 422
+    assert list(response.json()["detail"]) == ["email"]
+    response = api_call(world, "POST", f"/api/v1/users/{world.users.expert.pk}/roles",
+                        {"role": "broker", "department": "处" * 61}, persona="bureau_admin")
+    assert response.status_code == 422
+    assert list(response.json()["detail"]) == ["department"]
+    assert not Invitation.objects.exists()
+    assert not RoleGrant.objects.filter(user=world.users.expert, role="broker").exists()
