@@ -203,6 +203,8 @@ OUR_APPS = ("core", "accounts", "achievements", "demands", "experts", "matching"
 def field_limits(field) -> tuple:
     """(lowest, highest) value the column and its validators accept; None where there is no bound."""
     low = high = None
+    if hasattr(field, "limits"):  # a bounded field of core.fields states its own range
+        low, high = (limit() if callable(limit) else limit for limit in field.limits())
     for validator in field.validators:
         limit = getattr(validator, "limit_value", None)
         limit = limit() if callable(limit) else limit

@@ -5,7 +5,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Router, Schema
-from pydantic import AwareDatetime
 
 from kechuang.accounts.authentication import OPTIONAL
 from kechuang.core.schemas import ReasonIn
@@ -30,9 +29,8 @@ class InstrumentOut(Schema):
 
 
 class BookingIn(Schema):
-    # With their offset: a time without one is refused rather than guessed (and compared to aware ones).
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: datetime
+    ends_at: datetime
     purpose: str
     voucher_id: int | None = None
 

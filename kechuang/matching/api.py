@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from pydantic import AwareDatetime
 
 from kechuang.accounts.authentication import OPTIONAL
 from kechuang.accounts.models import User
@@ -79,7 +78,7 @@ class IntentIn(Schema):
 
 class NoteIn(Schema):
     text: str
-    meeting_at: AwareDatetime | None = None  # with its offset, like every time the API takes
+    meeting_at: datetime | None = None
     location: str = ""
 
 
