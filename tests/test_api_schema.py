@@ -70,6 +70,7 @@ def operation_test(operation, mode, made, headers):
     return run
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_the_api_answers_every_call_as_its_schema_says(persona, world, settings):
     settings.ALLOWED_HOSTS = ["*"]

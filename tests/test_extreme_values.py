@@ -97,6 +97,7 @@ def pages_to_read():
             yield case, allowed[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("end", ["high", "low"])
 def test_every_page_and_file_shows_the_extreme_allowed_values(end, world, settings):
     """Each page in a savepoint of its own: its object is built (the access table's builder), every

@@ -449,6 +449,7 @@ def says_why(response) -> bool:
     return bool(response.content.strip())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("case", "family"), list(params()))
 def test_no_input_gives_a_server_error(case, family, world, settings):
     settings.ALLOWED_HOSTS = ["*"]
