@@ -5,9 +5,8 @@ from the browser, with the session and its CSRF token."""
 
 import json
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, SuspiciousOperation, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
-from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError
@@ -175,17 +174,6 @@ def http_error(request, error):
     return api.create_response(request, {"detail": str(error)}, status=error.status_code)
 
 
-@api.exception_handler(MultiPartParserError)
-def unreadable_upload(request, error):
-    return api.create_response(request, {"detail": _("The upload could not be read: the request body is not "
-                                                    "well-formed multipart data.")}, status=400)
-
-
-@api.exception_handler(SuspiciousOperation)
-def suspicious_request(request, error):
-    return api.create_response(request, {"detail": _("The request could not be read.")}, status=400)
-
-
 def address_not_found(request, exception):
     """The project's 404 (config.urls.handler404): an API address that matches no operation (a `pk`
     that is not a number, say) answers in JSON like the operations do; any other is the 404 page."""
@@ -195,3 +183,15 @@ def address_not_found(request, exception):
     if request.path_info.startswith(api.get_root_path({})):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return page_not_found(request, exception)
+
+
+def unreadable_request(request, exception):
+    """The project's 400 (config.urls.handler400): a body that cannot be read (a multipart post
+    without its boundary, too many fields) or a NUL; JSON for the API, the 400 page for the rest."""
+    from django.http import JsonResponse
+
+    from kechuang.core.views import bad_request, bad_request_message
+
+    if request.path_info.startswith(api.get_root_path({})):
+        return JsonResponse({"detail": bad_request_message(exception)}, status=400)
+    return bad_request(request, exception)

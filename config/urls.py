@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from config.api import address_not_found, api
+from config.api import address_not_found, api, unreadable_request
 
 urlpatterns = [
     path("", include("kechuang.core.urls")),
@@ -15,5 +15,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
-handler400 = "kechuang.core.views.bad_request"
+handler400 = unreadable_request
 handler404 = address_not_found

@@ -70,9 +70,23 @@ def operation_test(operation, mode, made, headers):
     return run
 
 
+@pytest.fixture
+def connection_kept_open():
+    """The WSGI handler closes the database connection after each request, which would end the test's
+    transaction; Django's own test client keeps it open the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_the_api_answers_every_call_as_its_schema_says(persona, world, settings):
+def test_the_api_answers_every_call_as_its_schema_says(persona, world, settings, connection_kept_open):
     settings.ALLOWED_HOSTS = ["*"]
     made = populate(world)
     made.organizations = [org.pk for org in vars(world.orgs).values()]

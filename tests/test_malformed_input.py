@@ -140,14 +140,31 @@ def test_a_json_body_that_is_not_json_is_still_a_400(world):
     assert response.json() == {"detail": "Cannot parse request body"}
 
 
-@pytest.mark.parametrize(("url", "field"), [
-    ("/achievements/new/", "name"), ("/register/", "name"), ("/demands/new/", "title"),
+@pytest.mark.parametrize(("persona", "url", "field"), [
+    ("institute_user", "/achievements/new/", "name"), ("public", "/register/", "name"),
+    ("org_admin", "/demands/new/", "title"), ("bureau_officer", "/import/achievements/", "upload"),
 ])
-def test_forms_refuse_a_nul_with_a_field_error(world, client_for, url, field):
-    persona = {"/achievements/new/": "institute_user", "/demands/new/": "org_admin", "/register/": "public"}[url]
-    response = client_for(persona).post(url, {field: f"名称{NUL}"})
-    assert response.status_code == 200
-    assert "不允许是用空字符串。" in response.content.decode()
+def test_a_nul_in_any_posted_form_field_is_a_400_with_a_message(world, persona, url, field):
+    """Django's form fields refuse NUL, but views also read posted values directly (a reason, the
+    upload key of an import): every posted field is checked before any view runs."""
+    client = Client(raise_request_exception=False)
+    if persona != "public":
+        client.force_login(getattr(world.users, persona))
+    response = client.post(url, {field: f"名称{NUL}"})
+    assert response.status_code == 400
+    assert "文本不能包含空字符（NUL）。" in response.content.decode()
+
+
+def test_a_nul_in_a_reason_read_straight_from_the_post_changes_nothing(world, client_for):
+    from kechuang.vouchers.models import Voucher
+    from kechuang.vouchers.tests.test_access import application
+
+    pk = application(world)[0]
+    response = Client(raise_request_exception=False)
+    response.force_login(world.users.bureau_officer)
+    answer = response.post(f"/vouchers/{pk}/reject/", {"reason": f"不符合{NUL}条件"})
+    assert answer.status_code == 400
+    assert Voucher.objects.get(pk=pk).status == "applied"
 
 
 def test_a_nul_in_an_api_path_is_a_422(world):

@@ -224,20 +224,24 @@ def export_sheet(request, library):
     return redirect("core:job", job_uuid=job.uuid)
 
 
-def bad_request(request, exception):
-    """The 400 page (config.urls.handler400): a body the server cannot read, such as a multipart
-    upload without its boundary or cut short, says so instead of Django's bare English page."""
-    from django.http import HttpResponseBadRequest
+def bad_request_message(exception) -> str:
     from django.http.multipartparser import MultiPartParserError
 
     from kechuang.core.middleware import NullCharacterInRequest
 
     if isinstance(exception, NullCharacterInRequest):
-        message = _("Text must not contain null characters.")
-    elif isinstance(exception, MultiPartParserError):
-        message = _("The upload could not be read: the request body is not well-formed multipart data.")
-    else:
-        message = _("The request could not be read.")
+        return _("Text must not contain null characters.")
+    if isinstance(exception, MultiPartParserError):
+        return _("The upload could not be read: the request body is not well-formed multipart data.")
+    return _("The request could not be read.")
+
+
+def bad_request(request, exception):
+    """The 400 page (config.urls.handler400): a body the server cannot read, such as a multipart
+    upload without its boundary, or a NUL character says so instead of Django's bare English page."""
+    from django.http import HttpResponseBadRequest
+
+    message = bad_request_message(exception)
     try:
         return render(request, "400.html", {"message": message}, status=400)
     except Exception:  # a request too broken to render a page for (an unknown host): the message alone
