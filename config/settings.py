@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,8 +36,10 @@ def required_in_production(name, development_default):
 SECRET_KEY = required_in_production(
     "DJANGO_SECRET_KEY", "dev-only-insecure-key-kechuang-never-use-in-production-0123456789"
 )
-DEBUG = os.environ.get("DJANGO_DEBUG", "0" if PRODUCTION else "1") == "1"
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
+# Off unless a developer asks for it: the demo shows the platform's own error pages, never
+# Django's debug page with the settings.
+DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_ENV=production")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -72,6 +75,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "kechuang.core.middleware.PermissionsPolicyMiddleware",
+    # Static files from the app server itself in every profile: runserver serves them only with
+    # DEBUG, and in production nginx may serve them before they reach it.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kechuang.core.middleware.PlatformLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,10 +91,6 @@ MIDDLEWARE = [
     "kechuang.core.middleware.ClientIPMiddleware",
     "kechuang.core.middleware.RefuseNullCharactersMiddleware",
 ]
-
-if PRODUCTION:
-    # Static files from the app server itself (behind nginx, which may also serve them).
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -102,6 +106,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -114,7 +119,7 @@ TEMPLATES = [
 # Database: SQLite (WAL, IMMEDIATE transactions) unless DATABASE_URL names another.
 SQLITE_PATH = VAR_DIR / "kechuang.sqlite3"
 DATABASE_URL = required_in_production("DATABASE_URL", f"sqlite:///{SQLITE_PATH}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if DEBUG else 60)}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60 if PRODUCTION else 0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
@@ -135,8 +140,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Personal API tokens expire this many days after they are made (docs/security.md).
+KECHUANG_TOKEN_LIFETIME_DAYS = int(os.environ.get("KECHUANG_TOKEN_LIFETIME_DAYS", 90))
+# Sign-in throttling (ADR 6): failures are counted per (account, client address) and per client
+# address. Past its limit a counter blocks for LOGIN_BLOCK, doubled for every further failure up
+# to LOGIN_BLOCK_MAX; a counter with no failure for LOGIN_FAILURE_MEMORY after its block ended
+# starts again. A stranger's failures never block the owner signing in from another address.
 LOGIN_FAILURE_LIMIT = 5
-LOGIN_LOCKOUT = timedelta(minutes=15)
+LOGIN_ADDRESS_FAILURE_LIMIT = 20
+LOGIN_BLOCK = timedelta(minutes=1)
+LOGIN_BLOCK_MAX = timedelta(hours=24)
+LOGIN_FAILURE_MEMORY = timedelta(hours=1)
 
 # Idle timeout: every request pushes the expiry 30 minutes ahead.
 SESSION_COOKIE_AGE = 30 * 60
@@ -160,6 +174,11 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
+if not PRODUCTION:
+    # Outside production WhiteNoise reads the files where they lie (no collectstatic); it still
+    # looks into STATIC_ROOT and warns when the folder is missing.
+    WHITENOISE_USE_FINDERS = True
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("KECHUANG_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -244,6 +263,29 @@ LOGGING = {
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
+# Browser security headers, in every profile (docs/security.md). Scripts come from the site only:
+# no inline script, no inline event handler, no eval (htmx is told so in base.html). Inline style
+# attributes stay allowed: templates and Bootstrap's components use them widely, and a style
+# cannot run code.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_REFERRER_POLICY = "same-origin"
+# Browser features no page of the platform uses, denied to the page and anything it embeds.
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "hid", "magnetometer",
+    "microphone", "midi", "payment", "serial", "usb",
+]
+
 NINJA_PAGINATION_PER_PAGE = 50
 PLATFORM_NAME = _("Kechuang science and technology innovation service platform")
 
@@ -255,5 +297,4 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"

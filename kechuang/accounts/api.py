@@ -5,6 +5,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from kechuang.accounts import policies, selectors, services
+from kechuang.accounts.authentication import SESSION_ONLY
 from kechuang.accounts.choices import OrgRole, PlatformRole
 from kechuang.accounts.models import User
 
@@ -69,8 +70,10 @@ class TokenOut(Schema):
     name: str
     prefix: str
     created_at: datetime
+    expires_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    state: str
 
 
 class NewTokenOut(TokenOut):
@@ -139,18 +142,18 @@ def invitation_create(request, pk: int, payload: InvitationIn):
     return 201, invitation
 
 
-@router.get("/tokens", response=list[TokenOut], url_name="token_list")
+@router.get("/tokens", response=list[TokenOut], url_name="token_list", auth=SESSION_ONLY)
 def token_list(request):
     return selectors.token_list(request.user)
 
 
-@router.post("/tokens", response={201: NewTokenOut}, url_name="token_create")
+@router.post("/tokens", response={201: NewTokenOut}, url_name="token_create", auth=SESSION_ONLY)
 def token_create(request, payload: TokenIn):
     token, raw = services.token_create(user=request.user, name=payload.name)
     return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
 
 
-@router.delete("/tokens/{int:pk}", response={204: None}, url_name="token_revoke")
+@router.delete("/tokens/{int:pk}", response={204: None}, url_name="token_revoke", auth=SESSION_ONLY)
 def token_revoke(request, pk: int):
     services.token_revoke(token=get_object_or_404(policies.tokens_visible_to(request.user), pk=pk), by=request.user)
     return 204, None

@@ -9,6 +9,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from kechuang.accounts import policies
+        from kechuang.accounts.tasks import prune_sign_in_throttles
         from kechuang.core.files import register_attachment_owner
+        from kechuang.core.scheduling import register_daily_task
 
         register_attachment_owner("accounts.organization", policies.can_view_organization_files)
+        register_daily_task(prune_sign_in_throttles)

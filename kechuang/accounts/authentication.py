@@ -32,4 +32,6 @@ def anonymous(request):
 
 
 REQUIRED = [AccessTokenAuth(), SessionAuth()]
+# Managing tokens needs the browser session: a token may not list, make or revoke tokens.
+SESSION_ONLY = [SessionAuth()]
 OPTIONAL = [*REQUIRED, anonymous]

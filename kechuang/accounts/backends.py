@@ -2,6 +2,7 @@
 `services.sign_in`, which every sign-in path uses; this backend only checks credentials."""
 
 from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.hashers import make_password
 
 from kechuang.accounts.models import User
 from kechuang.core.crypto import blind_index
@@ -19,7 +20,11 @@ def find_user_by_login(login: str) -> User | None:
 class MobileOrEmailBackend(BaseBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         user = find_user_by_login(username)
-        if user and user.is_active and user.check_password(password):
+        if user is None:
+            # The hashing an existing account costs, so the answer takes as long (ModelBackend's trick).
+            make_password(password)
+            return None
+        if user.check_password(password) and user.is_active:
             return user
         return None
 

@@ -33,11 +33,16 @@ class PasswordFields(forms.Form):
         return data
 
 
-class AccountFields(PasswordFields):
-    name = forms.CharField(label=_("Your name"), max_length=60)
+class RegistrationStartForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
+
+
+class AccountFields(PasswordFields):
+    """A new account's details; its e-mail address comes from the registration link."""
+
+    name = forms.CharField(label=_("Your name"), max_length=60)
     mobile = forms.CharField(label=_("Mobile number"), max_length=20, validators=[validate_mobile])
-    field_order = ["name", "email", "mobile", "password1", "password2"]
+    field_order = ["name", "mobile", "password1", "password2"]
 
     def clean_mobile(self):
         return normalize_mobile(self.cleaned_data["mobile"])
@@ -82,7 +87,7 @@ class LicenceField(forms.Form):
 
 
 class RegistrationForm(AccountFields, OrganizationFields, LicenceField):
-    field_order = ["name", "email", "mobile", "password1", "password2", "org_name", "kind", "uscc", "district",
+    field_order = ["name", "mobile", "password1", "password2", "org_name", "kind", "uscc", "district",
                    "address", "legal_representative", "contact_name", "contact_phone", "licence"]
 
 

@@ -3,6 +3,7 @@ from functools import cached_property
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.choices import (
@@ -44,8 +45,6 @@ class User(AbstractBaseUser):
     id_card_digest = models.CharField(max_length=64, unique=True, null=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
-    failed_logins = models.PositiveSmallIntegerField(default=0, editable=False)
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -216,13 +215,19 @@ class Invitation(models.Model):
 
 
 class AccessToken(models.Model):
-    """A personal access token for the API. Only its SHA-256 digest is stored."""
+    """A personal access token for the API. Only its SHA-256 digest is stored. It works until it
+    is revoked, until `expires_at`, and only while the user keeps the password they had when it
+    was made: `password_stamp` is the user's session hash at creation (an HMAC of the password
+    hash, as Django's sessions use), so any change of the password, by the user, a reset or an
+    administrator, retires every token."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
     name = models.CharField(_("name"), max_length=60)
     prefix = models.CharField(max_length=12, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
+    password_stamp = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -235,3 +240,42 @@ class AccessToken(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
+
+    @property
+    def outlived_password(self):
+        return not constant_time_compare(self.password_stamp, self.user.get_session_auth_hash())
+
+    @property
+    def state(self) -> str:
+        """"active", "revoked", "expired" or "password_changed" (the first that applies)."""
+        if not self.is_active:
+            return "revoked"
+        if self.is_expired:
+            return "expired"
+        return "password_changed" if self.outlived_password else "active"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins from one client address: all of them (`account` empty) or those against
+    one account (`user:<pk>`, or `login:<digest>` for a login no account has, so that the two
+    behave alike). A counter over its limit blocks with a delay that doubles per further failure
+    (ADR 6); failures blocked do not count, and a counter quiet long enough starts again."""
+
+    address = models.CharField(max_length=45)
+    account = models.CharField(max_length=80, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(default=timezone.now)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["address", "account"], name="one_throttle_per_key")]
+
+    def __str__(self):
+        return f"{self.address} {self.account or '*'}: {self.failures}"
+
+    def is_blocked(self, now) -> bool:
+        return self.blocked_until is not None and self.blocked_until > now

@@ -55,7 +55,7 @@ def user_get(user, pk):
 
 
 def token_list(user):
-    return tokens_visible_to(user)
+    return tokens_visible_to(user).select_related("user")
 
 
 def organization_counts_by_status():

@@ -5,9 +5,12 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +18,21 @@ from django.utils.translation import gettext as _
 from kechuang.accounts import policies
 from kechuang.accounts.backends import find_user_by_login
 from kechuang.accounts.choices import InvitationStatus, OrgRole, PlatformRole
-from kechuang.accounts.models import AccessToken, Invitation, Membership, Organization, RoleGrant, User
+from kechuang.accounts.models import (
+    AccessToken,
+    Invitation,
+    Membership,
+    Organization,
+    RoleGrant,
+    SignInThrottle,
+    User,
+)
 from kechuang.accounts.workflow import ORGANIZATION_WORKFLOW
 from kechuang.core.crypto import blind_index
 from kechuang.core.errors import DomainError
 from kechuang.core.files import DOCUMENTS, attachment_store
 from kechuang.core.masking import mask_email, mask_mobile
+from kechuang.core.request_context import current_ip
 from kechuang.core.services import audit_record, notify
 from kechuang.core.tasks import send_plain_email
 from kechuang.core.validators import normalize_mobile
@@ -37,37 +49,91 @@ def masked_login(login: str) -> str:
 # --- sign-in -----------------------------------------------------------------------------
 
 
+def hash_anyway(password: str) -> None:
+    """The work of checking a password, where there is none to check: unknown accounts and
+    blocked attempts take as long as a wrong password (Django's ModelBackend does the same)."""
+    make_password(password)
+
+
+def _throttle_key(login: str, user: User | None) -> str:
+    if user is not None:
+        return f"user:{user.pk}"
+    login = (login or "").strip().lower()
+    return "login:" + blind_index(login if "@" in login else normalize_mobile(login))
+
+
+def _throttles(address: str, account: str, *, create: bool = False) -> list[tuple[SignInThrottle, int]]:
+    """The address's own counter and the (account, address) one, locked, each with its limit;
+    only those that exist unless `create`."""
+    rows = []
+    for key, limit in (("", settings.LOGIN_ADDRESS_FAILURE_LIMIT), (account, settings.LOGIN_FAILURE_LIMIT)):
+        locked = SignInThrottle.objects.select_for_update()
+        row = locked.get_or_create(address=address, account=key)[0] if create else locked.filter(
+            address=address, account=key).first()
+        if row is not None:
+            rows.append((row, limit))
+    return rows
+
+
+def _count_failure(row: SignInThrottle, limit: int, now) -> bool:
+    """Counts one failure; True when it starts a block."""
+    quiet_since = max(row.last_failure_at, row.blocked_until or row.last_failure_at)
+    if now - quiet_since > settings.LOGIN_FAILURE_MEMORY:
+        row.failures = 0
+    row.failures += 1
+    row.last_failure_at = now
+    beyond = row.failures - limit
+    if beyond >= 0:
+        row.blocked_until = now + min(settings.LOGIN_BLOCK * 2 ** min(beyond, 20), settings.LOGIN_BLOCK_MAX)
+    row.save()
+    return beyond >= 0
+
+
 @transaction.atomic
 def sign_in(*, login: str, password: str) -> User | None:
-    """Checks credentials with lockout: LOGIN_FAILURE_LIMIT failures lock the account for
-    LOGIN_LOCKOUT. The caller shows one message for every failure, so it never tells whether
-    an account exists or is locked."""
+    """Checks credentials under the throttles of ADR 6: failures count per client address and per
+    (account, address), and a counter past its limit blocks that address with a growing delay.
+    Every attempt hashes the password once, whether the account exists, the attempt is blocked or
+    not, and the caller shows one message for every failure: neither the answer nor its timing
+    tells whether an account exists, the password was right, or a block applied."""
     found = find_user_by_login(login)
-    if found is None:
-        audit_record("auth.login_failed", actor_label=masked_login(login), changes={"reason": "unknown"})
-        return None
-    user = User.objects.select_for_update().get(pk=found.pk)
+    address, account = current_ip.get() or "", _throttle_key(login, found)
     now = timezone.now()
-    if user.locked_until and user.locked_until > now:
-        audit_record("auth.login_refused_locked", obj=user, actor_label=masked_login(login))
+    label = masked_login(login)
+    blocked = [row.account or "address" for row, _limit in _throttles(address, account) if row.is_blocked(now)]
+    if blocked:
+        hash_anyway(password)
+        audit_record("auth.login_throttled", obj=found, actor_label=label, changes={"blocked": blocked})
         return None
-    if not user.is_active or not user.check_password(password):
-        user.failed_logins += 1
-        changes = {"failed_logins": user.failed_logins}
-        if user.failed_logins >= settings.LOGIN_FAILURE_LIMIT:
-            user.locked_until = now + settings.LOGIN_LOCKOUT
-            user.failed_logins = 0
-            user.save(update_fields=["failed_logins", "locked_until"])
-            audit_record("auth.login_failed", obj=user, actor_label=masked_login(login), changes=changes)
-            audit_record("auth.lockout", obj=user, changes={"locked_until": user.locked_until})
-            return None
-        user.save(update_fields=["failed_logins"])
-        audit_record("auth.login_failed", obj=user, actor_label=masked_login(login), changes=changes)
-        return None
-    user.failed_logins, user.locked_until, user.last_login = 0, None, now
-    user.save(update_fields=["failed_logins", "locked_until", "last_login"])
-    audit_record("auth.login", by=user, obj=user)
-    return user
+    user = User.objects.select_for_update().get(pk=found.pk) if found is not None else None
+    if user is None:
+        hash_anyway(password)
+    elif user.check_password(password) and user.is_active:
+        SignInThrottle.objects.filter(address=address, account=account).delete()
+        user.last_login = now
+        user.save(update_fields=["last_login"])
+        audit_record("auth.login", by=user, obj=user)
+        return user
+    throttles = _throttles(address, account, create=True)
+    starts_block = [_count_failure(row, limit, now) for row, limit in throttles]
+    changes = {"address_failures": throttles[0][0].failures, "account_failures": throttles[1][0].failures}
+    audit_record("auth.login_failed", obj=user, actor_label=label,
+                 changes=changes | ({"reason": "unknown"} if user is None else {}))
+    for (row, _limit), starts in zip(throttles, starts_block, strict=True):
+        if starts:
+            audit_record("auth.lockout", obj=user, actor_label=label, changes={
+                "scope": "account" if row.account else "address", "blocked_until": row.blocked_until})
+    return None
+
+
+@transaction.atomic
+def sign_in_throttles_prune() -> int:
+    """Forgets counters that are no longer blocking and would start again anyway."""
+    cutoff = timezone.now() - settings.LOGIN_FAILURE_MEMORY
+    stale = SignInThrottle.objects.filter(last_failure_at__lt=cutoff).filter(
+        Q(blocked_until__isnull=True) | Q(blocked_until__lt=cutoff))
+    deleted, _by_model = stale.delete()
+    return deleted
 
 
 def sign_out_recorded(*, user) -> None:
@@ -96,6 +162,63 @@ def _check_unique_account(email: str, mobile: str) -> None:
         raise ValidationError(errors)
 
 
+REGISTRATION_SALT = "kechuang.accounts.registration"
+REGISTRATION_VALID_FOR = timedelta(hours=24)
+
+
+@transaction.atomic
+def registration_start(*, email: str) -> None:
+    """The first step of registering: the address gets a message, and the caller answers the same
+    whatever it says, so nobody learns from the answer whether the address has an account. A new
+    address gets the link to the registration form; the owner of an existing account is told that
+    someone tried to register with their address."""
+    email = email.strip().lower()
+    existing = User.objects.filter(email__iexact=email).exists()
+    if existing:
+        subject = _("Someone tried to register with your e-mail address")
+        body = _("Someone asked to register a new organisation on the Kechuang platform with this e-mail "
+                 "address, which already has an account. If it was you, sign in with it (or with your mobile "
+                 "number): %(link)s . If it was not you, you can ignore this message: nothing has been "
+                 "changed.") % {"link": settings.SITE_URL.rstrip("/") + reverse("accounts:login")}
+    else:
+        token = signing.dumps(email, salt=REGISTRATION_SALT)
+        link = settings.SITE_URL.rstrip("/") + reverse("accounts:register_continue", args=[token])
+        subject = _("Continue your registration on the Kechuang platform")
+        body = _("To register your organisation, open this link within 24 hours and fill in the form: "
+                 "%(link)s . If you did not ask for it, ignore this message.") % {"link": link}
+    audit_record("registration.started", actor_label=mask_email(email), changes={"existing_account": existing})
+    transaction.on_commit(lambda: send_plain_email.enqueue(email, subject, body))
+
+
+def registration_email(token: str) -> str | None:
+    """The address a registration link was sent to, while the link is valid and the address has
+    no account yet."""
+    try:
+        email = signing.loads(token, salt=REGISTRATION_SALT, max_age=REGISTRATION_VALID_FOR)
+    except signing.BadSignature:
+        return None
+    return None if User.objects.filter(email__iexact=email).exists() else email
+
+
+def _mobile_for_new_account(mobile: str, *, email: str) -> str:
+    """A mobile number that already belongs to an account is not given to a new one; the new
+    account goes on without it and the number's owner is told by e-mail. The registrant sees the
+    same outcome either way, so registering does not tell whether a number has an account."""
+    mobile = normalize_mobile(mobile)
+    owner = User.objects.filter(mobile_digest=blind_index(mobile)).first() if mobile else None
+    if owner is None:
+        return mobile
+    subject = _("Your mobile number was used in a registration")
+    body = _("A new account (%(email)s) was registered on the Kechuang platform with your mobile number "
+             "%(mobile)s. The number stays with your account and was not given to the new one. If you did "
+             "not expect this, tell the platform's operator.") % {
+        "email": mask_email(email), "mobile": mask_mobile(mobile)}
+    audit_record("registration.mobile_in_use", obj=owner, actor_label=mask_email(email))
+    recipient = owner.email
+    transaction.on_commit(lambda: send_plain_email.enqueue(recipient, subject, body))
+    return ""
+
+
 def create_user_account(*, name: str, email: str, mobile: str, password: str) -> User:
     _check_unique_account(email, mobile)
     user = User(email=email.strip().lower(), name=name.strip(), mobile=mobile)
@@ -109,12 +232,14 @@ def create_user_account(*, name: str, email: str, mobile: str, password: str) ->
 def organization_register(*, name: str, email: str, mobile: str, password: str, organization: dict,
                           licence=None, by=None) -> User:
     """The first user registers the organisation and becomes its admin; the bureau verifies it.
-    `by` is a signed-in user without an organisation; otherwise a new account is created."""
+    `by` is a signed-in user without an organisation; otherwise a new account is created for
+    `email`, which must come from a registration link (`registration_email`)."""
     if by is not None and by.is_authenticated:
         if not policies.can_register_organization(by):
             raise DomainError(_("You already belong to an organisation."))
         user = by
     else:
+        mobile = _mobile_for_new_account(mobile, email=email)
         user = create_user_account(name=name, email=email, mobile=mobile, password=password)
     if Organization.objects.filter(uscc=organization["uscc"].strip().upper()).exists():
         raise ValidationError(
@@ -250,6 +375,7 @@ def invitation_accept(*, raw_token: str, user: User | None = None, name: str = "
         raise DomainError(_("This invitation is invalid, used or expired."))
     invitation = Invitation.objects.select_for_update().get(pk=found.pk)
     if user is None:
+        mobile = _mobile_for_new_account(mobile, email=invitation.email)
         user = create_user_account(name=name, email=invitation.email, mobile=mobile, password=password)
     elif user.organization is not None:
         raise DomainError(_("You already belong to an organisation."))
@@ -336,12 +462,20 @@ def role_revoke(*, user: User, role: str, by: User) -> None:
 
 @transaction.atomic
 def token_create(*, user: User, name: str) -> tuple[AccessToken, str]:
+    """Only from a browser session: the views and the API's token operations accept no token, so
+    a stolen token cannot make itself successors."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name.")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = AccessToken.objects.create(user=user, name=name[:60], prefix=raw[:10], digest=_token_digest(raw))
-    audit_record("token.created", by=user, obj=user, changes={"name": token.name, "prefix": token.prefix})
+    now = timezone.now()
+    token = AccessToken.objects.create(
+        user=user, name=name[:60], prefix=raw[:10], digest=_token_digest(raw),
+        password_stamp=user.get_session_auth_hash(), created_at=now,
+        expires_at=now + timedelta(days=settings.KECHUANG_TOKEN_LIFETIME_DAYS),
+    )
+    audit_record("token.created", by=user, obj=user, changes={"name": token.name, "prefix": token.prefix,
+                                                             "expires_at": token.expires_at})
     return token, raw
 
 
@@ -355,10 +489,14 @@ def token_revoke(*, token: AccessToken, by: User) -> None:
 
 
 def token_authenticate(raw: str) -> User | None:
+    """The token's user, if the token is neither revoked nor expired and the user is active and
+    still has the password the token was made under."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
-    token = AccessToken.objects.select_related("user").filter(digest=_token_digest(raw), revoked_at=None).first()
-    if token is None or not token.user.is_active:
+    now = timezone.now()
+    token = AccessToken.objects.select_related("user").filter(
+        digest=_token_digest(raw), revoked_at=None, expires_at__gt=now).first()
+    if token is None or not token.user.is_active or token.outlived_password:
         return None
-    AccessToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import ValidationError
@@ -48,13 +49,39 @@ def sign_out(request):
 
 @view_policy(policies.can_register_organization, description="anyone without an organisation")
 def register(request):
-    form_class = forms.OrganizationOnlyForm if request.user.is_authenticated else forms.RegistrationForm
+    """A visitor gives an e-mail address and continues from the link sent to it; a signed-in user
+    without an organisation registers one at once."""
+    if not request.user.is_authenticated:
+        form = forms.RegistrationStartForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            services.registration_start(email=form.cleaned_data["email"])
+            return redirect("accounts:register_sent")
+        return render(request, "accounts/register_start.html", {"form": form})
+    return _register_organization(request, forms.OrganizationOnlyForm, email="")
+
+
+@view_policy(PUBLIC)
+def register_sent(request):
+    return render(request, "accounts/register_sent.html")
+
+
+@view_policy(PUBLIC)
+def register_continue(request, token):
+    if request.user.is_authenticated:
+        return redirect("accounts:register")
+    email = services.registration_email(token)
+    if email is None:
+        return render(request, "accounts/register_link_invalid.html", status=404)
+    return _register_organization(request, forms.RegistrationForm, email=email)
+
+
+def _register_organization(request, form_class, *, email):
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = services.organization_register(
-                name=data.get("name", ""), email=data.get("email", ""), mobile=data.get("mobile", ""),
+                name=data.get("name", ""), email=email, mobile=data.get("mobile", ""),
                 password=data.get("password1", ""), organization=form.organization_data(),
                 licence=data.get("licence"), by=request.user,
             )
@@ -67,7 +94,7 @@ def register(request):
                 _start_session(request, user)
             messages.success(request, _("Your organisation is registered and waits for the bureau's verification."))
             return redirect("accounts:my_organization")
-    return render(request, "accounts/register.html", {"form": form})
+    return render(request, "accounts/register.html", {"form": form, "email": email})
 
 
 @view_policy(SIGNED_IN)
@@ -319,7 +346,8 @@ def tokens(request):
         _token, new_token = services.token_create(user=request.user, name=form.cleaned_data["name"])
         form = forms.TokenForm()
     return render(request, "accounts/tokens.html",
-                  {"form": form, "new_token": new_token, "tokens": selectors.token_list(request.user)})
+                  {"form": form, "new_token": new_token, "tokens": selectors.token_list(request.user),
+                   "lifetime_days": settings.KECHUANG_TOKEN_LIFETIME_DAYS})
 
 
 @require_POST

@@ -29,6 +29,20 @@ class ClientIPMiddleware:
             current_ip.reset(token)
 
 
+class PermissionsPolicyMiddleware:
+    """Django sends the CSP and Referrer-Policy headers itself but has no setting for
+    Permissions-Policy: this denies the features in PERMISSIONS_POLICY_DENIED."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DENIED)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
 class PlatformLanguageMiddleware(LocaleMiddleware):
     """Simplified Chinese unless the user picked another language with the switch (a cookie).
     The browser's Accept-Language is ignored on purpose: the bureau's platform is Chinese first."""

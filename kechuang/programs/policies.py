@@ -1,8 +1,9 @@
 """Who may see and do what in programmes (docs/roles.md has the matrix).
 
-Applications are seen by their project lead, the applying organisation's admins and the bureau
-(drafts stay private); experts reach applications only through their own review assignments,
-which hide the applicant in blind review. Anything else is a 404."""
+Applications are seen by their project lead and, once submitted, by the applying organisation's
+admins and the bureau (a draft, or a draft withdrawn unsubmitted, is its author's alone); experts
+reach applications only through their own review assignments, which hide the applicant in blind
+review. Anything else is a 404."""
 
 from django.db.models import Q
 
@@ -47,9 +48,18 @@ def can_apply(user, call) -> bool:
     return call.is_open and verified_organization(user) is not None and not user.is_bureau_staff
 
 
+# What anyone besides the author may see: an application that was submitted at least once.
+SUBMITTED = ~Q(status=ApplicationStatus.DRAFT) & ~Q(status=ApplicationStatus.WITHDRAWN, submitted_at__isnull=True)
+
+
+def was_submitted(application) -> bool:
+    return application.status != ApplicationStatus.DRAFT and not (
+        application.status == ApplicationStatus.WITHDRAWN and application.submitted_at is None)
+
+
 def is_applicant_side(user, application) -> bool:
     return user.is_authenticated and (application.applicant_id == user.pk or (
-        user.is_org_admin and is_member_of(user, application.organization_id)))
+        user.is_org_admin and is_member_of(user, application.organization_id) and was_submitted(application)))
 
 
 def applications_visible_to(user):
@@ -57,9 +67,9 @@ def applications_visible_to(user):
         return Application.objects.none()
     rule = Q(applicant=user)
     if user.is_org_admin and user.organization is not None:
-        rule |= Q(organization=user.organization)
+        rule |= Q(organization=user.organization) & SUBMITTED
     if user.is_bureau_staff:
-        rule |= ~Q(status=ApplicationStatus.DRAFT)
+        rule |= SUBMITTED
     return Application.objects.filter(rule)
 
 

@@ -1,4 +1,5 @@
 import pytest
+from django.core import signing
 
 from kechuang.accounts import services
 from kechuang.accounts.choices import OrganizationStatus, OrgRole, PlatformRole
@@ -43,6 +44,10 @@ def invitation_token(world):
     return [raw]
 
 
+def registration_token(world):
+    return [signing.dumps("new@example.cn", salt=services.REGISTRATION_SALT)]
+
+
 def staff_token(world):
     token, _raw = services.token_create(user=world.users.enterprise_user, name="脚本")
     return [token.pk]
@@ -57,6 +62,9 @@ ACCESS_CASES = [
     AccessCase("accounts:logout", method="post", allowed={"enterprise_user": 302}, denied={"public": 302}),
     AccessCase("accounts:register", allowed={"public": 200},
                denied=everyone_but({"public"}, 403, SIGNED_IN_PERSONAS)),
+    AccessCase("accounts:register_sent", allowed={"public": 200, "org_admin": 200}, denied={}),
+    AccessCase("accounts:register_continue", args=registration_token, allowed={"public": 200},
+               denied={"org_admin": 302, "bureau_admin": 302}),
     AccessCase("accounts:profile", allowed=SIGNED_IN, denied={"public": 302}),
     AccessCase("accounts:password_change", allowed=SIGNED_IN, denied={"public": 302}),
     AccessCase("accounts:tokens", allowed=SIGNED_IN, denied={"public": 302}),

@@ -13,7 +13,9 @@ def test_token_lifecycle(world, client_for, client):
     assert me.status_code == 200 and me.json()["email"] == world.users.enterprise_user.email
     assert AccessToken.objects.get().last_used_at is not None
     assert raw not in str(list(AccessToken.objects.values_list("digest", "prefix")))
-    assert client.delete(f"/api/v1/tokens/{created.json()['id']}", **auth).status_code == 204
+    revoked = client_for("enterprise_user").delete(f"/api/v1/tokens/{created.json()['id']}")
+    assert revoked.status_code == 204
+    client.logout()
     assert client.get("/api/v1/me", **auth).status_code == 401
     assert [e.action for e in AuditEvent.objects.filter(action__startswith="token.")] == [
         "token.created", "token.revoked"]

@@ -1,8 +1,10 @@
-from django.core import mail
+from django.core import mail, signing
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from kechuang.accounts.choices import OrganizationStatus, OrgRole
 from kechuang.accounts.models import Membership, Organization, User
+from kechuang.accounts.services import REGISTRATION_SALT
 from kechuang.accounts.tests.factories import valid_uscc
 from kechuang.core.files import attachments_of
 from kechuang.core.models import AuditEvent, District, Notification
@@ -10,9 +12,15 @@ from kechuang.core.models import AuditEvent, District, Notification
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
+def register_url(email="wang@newco.cn"):
+    """The registration form behind the link e-mailed to `email` (test_registration.py follows
+    the real mail)."""
+    return reverse("accounts:register_continue", args=[signing.dumps(email, salt=REGISTRATION_SALT)])
+
+
 def registration(**overrides):
     data = {
-        "name": "王新", "email": "wang@newco.cn", "mobile": "13512345678", "password1": "Green-Valley-2026",
+        "name": "王新", "mobile": "13512345678", "password1": "Green-Valley-2026",
         "password2": "Green-Valley-2026", "org_name": "新创科技有限公司", "kind": "enterprise", "uscc": valid_uscc(900),
         "district": District.objects.get(code="D05").pk, "address": "高新区科学大道1号", "legal_representative": "王新",
         "contact_name": "王新", "contact_phone": "13512345678",
@@ -22,7 +30,7 @@ def registration(**overrides):
 
 def test_registration_creates_a_pending_organisation_and_its_admin(world, client):
     data = registration(licence=SimpleUploadedFile("执照.pdf", PDF))
-    response = client.post("/register/", data)
+    response = client.post(register_url(), data)
     assert response.status_code == 302
     organization = Organization.objects.get(uscc=data["uscc"])
     user = User.objects.get(email="wang@newco.cn")
@@ -36,22 +44,22 @@ def test_registration_creates_a_pending_organisation_and_its_admin(world, client
 
 def test_invalid_credit_code_is_refused_in_chinese_and_nothing_is_written(world, client):
     before = (User.objects.count(), Organization.objects.count())
-    response = client.post("/register/", registration(uscc=valid_uscc(900)[:-1] + "0"))
+    response = client.post(register_url(), registration(uscc=valid_uscc(900)[:-1] + "0"))
     assert response.status_code == 200
     assert "统一社会信用代码校验位错误" in response.content.decode()
     assert (User.objects.count(), Organization.objects.count()) == before
 
 
 def test_duplicate_credit_code_and_weak_password_are_refused(world, client):
-    response = client.post("/register/", registration(uscc=world.orgs.enterprise.uscc))
+    response = client.post(register_url(), registration(uscc=world.orgs.enterprise.uscc))
     assert "该统一社会信用代码的单位已注册" in response.content.decode()
-    response = client.post("/register/", registration(password1="12345678", password2="12345678"))
+    response = client.post(register_url(), registration(password1="12345678", password2="12345678"))
     assert "此密码太短，至少要包含 10 个字符。" in response.content.decode()
     assert not User.objects.filter(email="wang@newco.cn").exists()
 
 
 def test_a_fake_licence_is_refused(world, client):
-    response = client.post("/register/", registration(licence=SimpleUploadedFile("执照.pdf", b"MZ\x90evil")))
+    response = client.post(register_url(), registration(licence=SimpleUploadedFile("执照.pdf", b"MZ\x90evil")))
     assert "不接受该类型的文件" in response.content.decode()
     assert not Organization.objects.filter(name="新创科技有限公司").exists()
 
