@@ -37,16 +37,27 @@ def innermost(view):
     return view
 
 
+HANDS_ON_REQUEST = re.compile(r"\b(\w+)\(request\b")
+
+
+def takes_posts(function, depth: int = 3) -> bool:
+    """Whether the function, or a function of its module it hands the request to, handles a post."""
+    source = inspect.getsource(function)
+    if POST_HANDLING.search(source):
+        return True
+    module = inspect.getmodule(function)
+    for name in set(HANDS_ON_REQUEST.findall(source)) - {function.__name__}:
+        helper = getattr(module, name, None)
+        if depth and inspect.isfunction(helper) and helper.__module__ == function.__module__ \
+                and takes_posts(helper, depth - 1):
+            return True
+    return False
+
+
 def page_write_endpoints() -> set[str]:
     """Every page URL whose view takes a post (the API is read from its schema instead)."""
-    found = set()
-    for name, pattern in walk(get_resolver().url_patterns):
-        if name.startswith("api:"):
-            continue
-        view = innermost(pattern.callback)
-        if POST_HANDLING.search(inspect.getsource(view)):
-            found.add(name)
-    return found
+    return {name for name, pattern in walk(get_resolver().url_patterns)
+            if not name.startswith("api:") and takes_posts(innermost(pattern.callback))}
 
 
 def api_operations():
