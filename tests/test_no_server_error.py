@@ -282,8 +282,9 @@ API_OVERRIDES = {
 }
 CASES = [API_OVERRIDES.get(case.id, case) for case in CASES]
 
-# Failures that the numeric and date ranges (branch `valid`) resolve, as "<case>-<family>"; strict, so
-# that once they pass the entry must go:
+# Failures that the numeric and date ranges (branch `valid`) resolve, as "<case>-<family>". Not strict:
+# which hostile values an endpoint draws follows the test's code (derandomized), so an edit may draw
+# past a bug; once the ranges are merged the whole set should go:
 # - a datetime of year 1 or 9999 typed into a form overflows on its way to UTC (OverflowError);
 # - 1e30 hours, cost or contract amount is stored through the API and breaks every page reading it;
 # - a voucher amount that rounds to 0.00 (1e-999999999) fails the table's CHECK constraint;
@@ -300,7 +301,7 @@ def params():
         for family in FAMILIES:
             marks = []
             if f"{case.id}-{family}" in PENDING_ON_VALID:
-                marks = [pytest.mark.xfail(strict=True, reason="numeric and date ranges: branch valid")]
+                marks = [pytest.mark.xfail(reason="numeric and date ranges: branch valid")]
             yield pytest.param(case, family, id=f"{case.id}-{family}", marks=marks)
 
 
