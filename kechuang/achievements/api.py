@@ -60,7 +60,7 @@ class AchievementIn(Schema):
     completers: list[tuple[str, str]] = []
 
 
-class SearchOut(Schema):
+class AchievementSearchOut(Schema):
     count: int
     page: int
     pages: int
@@ -100,7 +100,7 @@ def service_data(payload: AchievementIn) -> dict:
     return data
 
 
-@router.get("/achievements", response=SearchOut, auth=OPTIONAL, url_name="achievement_search")
+@router.get("/achievements", response=AchievementSearchOut, auth=OPTIONAL, url_name="achievement_search")
 def achievement_search(request, query: str = "", tech_field: str = "", industry: str = "", chain: str = "",
                        district: str = "", readiness: str = "", form: str = "", transfer_mode: str = "",
                        price_min: str = "", price_max: str = "", published: str = "", sort: str = "", page: int = 1):

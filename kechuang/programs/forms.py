@@ -10,6 +10,7 @@ from kechuang.accounts.models import Organization, User
 from kechuang.core.forms import DATE_INPUT, DATETIME_INPUT, RecordFormMixin, model_form_field
 from kechuang.core.language import bilingual, english_pages
 from kechuang.core.models import TechField
+from kechuang.core.validators import parse_whole
 from kechuang.programs import selectors
 from kechuang.programs.choices import FieldType, Verdict
 from kechuang.programs.models import (
@@ -141,7 +142,7 @@ class CallFormBuilder(forms.Form):
                 field["choices"] = _items(extra)
             if kind == FieldType.TABLE:
                 field["columns"] = _items(extra)
-                field["rows"] = int(rows) if rows.isdigit() else 5
+                field["rows"] = parse_whole(rows) or 5
             schema.append(field)
         return schema
 
@@ -403,5 +404,5 @@ def stage_decisions(post, teams) -> dict[int, tuple[str, int | None]]:
     decisions = {}
     for team in teams:
         target = post.get(f"target-{team.pk}", "")
-        decisions[team.pk] = (post.get(f"decision-{team.pk}", ""), int(target) if target.isdigit() else None)
+        decisions[team.pk] = (post.get(f"decision-{team.pk}", ""), parse_whole(target))
     return decisions

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from kechuang.core.files import attachments_of
 from kechuang.core.forms import ReasonForm
 from kechuang.core.policies import PUBLIC, SIGNED_IN, is_bureau_staff, view_policy
+from kechuang.core.validators import parse_whole
 from kechuang.core.web import creates_once, download, paginate, query_without_page, run_service
 from kechuang.programs import documents, forms, policies, selectors, services
 from kechuang.programs.choices import ApplicationStatus, AssignmentStatus, ProgrammeKind
@@ -490,7 +491,7 @@ def challenge_race(request, pk, action):
     def act():
         if action == "select":
             teams = list(selectors.applications_of_call(request.user, challenge.call).filter(pk__in=[
-                int(value) for value in request.POST.getlist("team") if value.isdigit()]))
+                pk for value in request.POST.getlist("team") if (pk := parse_whole(value)) is not None]))
             services.challenge_select(by=request.user, challenge=challenge, teams=teams)
         elif action == "assess":
             teams = services.racing_teams(challenge)

@@ -124,6 +124,7 @@ def test_a_reference_no_app_describes_keeps_its_key(world):
     voucher_services.voucher_redeem(voucher=voucher, provider=world.orgs.institute, order_ref="o-7",
                                     order_cost=Decimal("100"))
     requested = voucher_services.settlement_request(by=world.users.provider, provider=world.orgs.institute)
-    [line] = voucher_selectors.settlement_with_lines(voucher_selectors.settlement_for(world.users.finance_officer, requested.pk)).lines
+    settlement = voucher_selectors.settlement_for(world.users.finance_officer, requested.pk)
+    [line] = voucher_selectors.settlement_with_lines(settlement).lines
     assert (line.order.title, line.order.url, line.order.hours) == ("订单 o-7", "", None)
     assert (line.paid_by_voucher, line.paid_by_enterprise) == (Decimal("50.00"), Decimal("50.00"))
