@@ -30,13 +30,6 @@ MAX_EXAMPLES = {GenerationMode.POSITIVE: 4, GenerationMode.NEGATIVE: 2}
 CONFIG = {"generation": {"deterministic": True}}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
-# Operations whose answers the numeric and date ranges (branch `valid`) put right: an amount, hours or
-# cost that overflows its column, or rounds to 0.00 against a CHECK constraint, is a 500 today. Their
-# failures make the persona's test an xfail instead of a failure; every other operation must pass.
-# Once the ranges are merged this set should be emptied.
-PENDING_ON_VALID = {"POST /api/v1/vouchers/schemes/{pk}/apply", "POST /api/v1/matching/cases/{pk}/sign",
-                    "POST /api/v1/instruments/bookings/{pk}/complete", "POST /api/v1/instruments/{pk}/bookings"}
-
 # Which records a `{pk}` of a path names, by the path's start (the longest start wins).
 PK_OWNERS = {
     "/api/v1/achievements/": "achievements", "/api/v1/demands/": "demands",
@@ -105,14 +98,11 @@ def test_the_api_answers_every_call_as_its_schema_says(persona, world, settings,
     schema = load_schema()
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == sum(len(p.operations) for _r in api._routers for p in _r[1].path_operations.values())
-    failures, pending = [], []
+    failures = []
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             try:
                 operation_test(operation, mode, made, headers)()
             except (Exception, BaseExceptionGroup) as error:  # collect them all: one report for the persona
-                (pending if operation.label in PENDING_ON_VALID else failures).append(
-                    f"{operation.label} ({mode}): {error}")
+                failures.append(f"{operation.label} ({mode}): {error}")
     assert failures == [], "\n\n".join(failures)
-    if pending:
-        pytest.xfail("numeric and date ranges (branch valid): " + "\n\n".join(pending))

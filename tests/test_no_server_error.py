@@ -282,27 +282,10 @@ API_OVERRIDES = {
 }
 CASES = [API_OVERRIDES.get(case.id, case) for case in CASES]
 
-# Failures that the numeric and date ranges (branch `valid`) resolve, as "<case>-<family>". Not strict:
-# which hostile values an endpoint draws follows the test's code (derandomized), so an edit may draw
-# past a bug; once the ranges are merged the whole set should go:
-# - a datetime of year 1 or 9999 typed into a form overflows on its way to UTC (OverflowError);
-# - 1e30 hours, cost or contract amount is stored through the API and breaks every page reading it;
-# - a voucher amount that rounds to 0.00 (1e-999999999) fails the table's CHECK constraint;
-# - a booking time without its offset (or a bare date) is compared with aware ones (TypeError).
-PENDING_ON_VALID = {
-    "matching:case_action[note]-ranges", "programs:call_new-ranges", "programs:call_edit-ranges",
-    "api:instruments_complete-ranges", "api:matching_case_sign-ranges", "api:vouchers_apply-ranges",
-    "api:instruments_book-ranges", "api:instruments_book-shape",
-}
-
-
 def params():
     for case in CASES:
         for family in FAMILIES:
-            marks = []
-            if f"{case.id}-{family}" in PENDING_ON_VALID:
-                marks = [pytest.mark.xfail(reason="numeric and date ranges: branch valid")]
-            yield pytest.param(case, family, id=f"{case.id}-{family}", marks=marks)
+            yield pytest.param(case, family, id=f"{case.id}-{family}")
 
 
 # --- every write endpoint has a case -----------------------------------------------------------------

@@ -19,14 +19,14 @@ def application(world):
 
 def settlement(world):
     voucher = issued_voucher(world, make_scheme(world))
-    services.voucher_redeem(voucher=voucher, provider=world.orgs.institute, order_ref="o-1",
+    services.voucher_redeem(voucher=voucher, provider=world.orgs.institute, order_ref=f"o-{voucher.pk}-1",
                             order_cost=Decimal("100"))
     return [services.settlement_request(by=world.users.provider, provider=world.orgs.institute).pk]
 
 
 def pending(world):
     voucher = issued_voucher(world, make_scheme(world))
-    services.voucher_redeem(voucher=voucher, provider=world.orgs.institute, order_ref="o-2",
+    services.voucher_redeem(voucher=voucher, provider=world.orgs.institute, order_ref=f"o-{voucher.pk}-2",
                             order_cost=Decimal("100"))
     return []
 
