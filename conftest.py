@@ -29,6 +29,7 @@ def reference_data(transactional_db):
     from django.apps import apps
 
     importlib.import_module("kechuang.core.migrations.0002_reference_data").load(apps, None)
+    importlib.import_module("kechuang.core.migrations.0005_reference_english_names").fill(apps, None)
 
 
 @pytest.fixture

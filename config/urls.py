@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from config.api import api
+from config.api import address_not_found, api, unreadable_request
 
 urlpatterns = [
     path("", include("kechuang.core.urls")),
@@ -15,3 +15,6 @@ urlpatterns = [
     path("", include("kechuang.vouchers.urls")),
     path("api/v1/", api.urls),
 ]
+
+handler400 = unreadable_request
+handler404 = address_not_found

@@ -29,6 +29,25 @@ ORGANIZATIONS = [
 ]
 PENDING_ORGANIZATION = ("pending", "示范新锐生物科技有限公司", Kind.ENTERPRISE, "D08", "91410100MA4N55667")
 
+# Each organisation's own legal representative, contact and address: the finance officer's flags
+# compare representatives and phones, so shared placeholders would flag every settlement.
+# (key: legal representative, contact, contact's mobile, address)
+PEOPLE = {
+    "bureau": ("宋立新", "黄文斌", "13703710101", "示范市行政服务中心2号楼"),
+    "enterprise": ("张志远", "王晓燕", "13703710102", "示范市高新区长椿路11号"),
+    "materials": ("冯国强", "许丽娟", "13703710103", "示范市经开区第八大街56号"),
+    "university": ("郭建华", "程思远", "13703710104", "示范市西城区科学大道100号"),
+    "university2": ("邓学军", "谢雨桐", "13703710105", "示范市南湖区文化路97号"),
+    "institute": ("曹明", "韩雪梅", "13703710106", "示范市高新区翠竹街6号"),
+    "testing": ("彭志刚", "吴刚", "13800000009", "示范市南湖区科学大道8号"),
+    "hospital": ("蒋振华", "唐晓琳", "13703710108", "示范市西城区建设东路1号"),
+    "bank": ("袁伟", "郑华", "13800000010", "示范市东城区金水路18号"),
+    "transfer": ("潘立平", "周婷", "13800000008", "示范市高新区科学大道60号"),
+    "incubator": ("杜文涛", "姚佳", "13703710111", "示范市航空港区云港路3号"),
+    "association": ("钟国庆", "沈静", "13703710112", "示范市北山区花园路30号"),
+    "pending": ("钱多", "钱多", "13800000011", "示范市滨河新区创业路9号"),
+}
+
 # (e-mail name, display name, mobile, organisation key, org role, platform role, department)
 USERS = [
     ("admin", "管理员 王局", "13800000001", "bureau", OrgRole.ADMIN, PlatformRole.BUREAU_ADMIN, ""),
@@ -51,12 +70,13 @@ USERS = [
 
 
 def _organization(key, name, kind, district_code, first17, status):
+    representative, contact, phone, address = PEOPLE[key]
     organization, _created = Organization.objects.get_or_create(
         uscc=first17 + uscc_check_character(first17),
         defaults={
             "name": name, "kind": kind, "district": District.objects.get(code=district_code),
-            "address": f"示范市{name}路1号", "legal_representative": "示范法人",
-            "contact_name": "联系人", "contact_phone": "1390000" + first17[-4:],
+            "address": address, "legal_representative": representative,
+            "contact_name": contact, "contact_phone": phone,
             "status": status, "verified_at": timezone.now() if status == OrganizationStatus.VERIFIED else None,
         },
     )

@@ -332,10 +332,12 @@ def invitation_create(*, organization: Organization, email: str, role: str, by: 
     if Invitation.objects.filter(organization=org, email=email, status=InvitationStatus.PENDING).exists():
         raise ValidationError({"email": _("An invitation to this address is already pending.")})
     raw = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
+    invitation = Invitation(
         organization=org, email=email, role=role, token_digest=_token_digest(raw), invited_by=by,
         expires_at=timezone.now() + INVITATION_VALID_FOR,
     )
+    invitation.clean_fields(exclude=["organization", "invited_by", "accepted_by"])  # an address, a known role
+    invitation.save()
     audit_record("invitation.created", by=by, obj=org, changes={"email": mask_email(email), "role": role})
     link = settings.SITE_URL.rstrip("/") + reverse("accounts:invitation_accept", args=[raw])
     subject = _("%(org)s invites you to the Kechuang platform") % {"org": org.name}
@@ -422,6 +424,7 @@ def role_grant(*, user: User, role: str, by: User, department: str = "") -> Role
         raise ValidationError({"role": _("Unknown role.")})
     if role == PlatformRole.BUREAU_OFFICER and not department.strip():
         raise ValidationError({"department": _("A bureau officer needs a department.")})
+    RoleGrant(role=role, department=department.strip()).clean_fields(exclude=["user", "granted_by"])
     user = User.objects.select_for_update().get(pk=user.pk)
     grant, created = RoleGrant.objects.update_or_create(
         user=user, role=role, defaults={"department": department.strip(), "granted_by": by}

@@ -54,13 +54,13 @@ class AchievementIn(Schema):
     patent_numbers: list[str] = []
     transfer_modes: list[TransferMode] = []
     price: field_type(Achievement, "price") | None = None
-    price_negotiable: bool = True
+    price_negotiable: bool | None = None    # left out: negotiable exactly when no price is given
     contact_name: str = ""
     contact_phone: str = ""
     completers: list[tuple[str, str]] = []
 
 
-class SearchOut(Schema):
+class AchievementSearchOut(Schema):
     count: int
     page: int
     pages: int
@@ -88,6 +88,8 @@ def achievement_out(user, achievement) -> dict:
 
 def service_data(payload: AchievementIn) -> dict:
     data = payload.dict(exclude={"completers", "patent_numbers"})
+    if payload.price_negotiable is None:
+        data["price_negotiable"] = payload.price is None
     data["tech_field"] = reference_by_code(TechField, payload.tech_field, "tech_field")
     data["industry"] = reference_by_code(IndustryClass, payload.industry, "industry")
     data["chain"] = reference_by_code(IndustryChain, payload.chain, "chain")
@@ -98,7 +100,7 @@ def service_data(payload: AchievementIn) -> dict:
     return data
 
 
-@router.get("/achievements", response=SearchOut, auth=OPTIONAL, url_name="achievement_search")
+@router.get("/achievements", response=AchievementSearchOut, auth=OPTIONAL, url_name="achievement_search")
 def achievement_search(request, query: str = "", tech_field: str = "", industry: str = "", chain: str = "",
                        district: str = "", readiness: str = "", form: str = "", transfer_mode: str = "",
                        price_min: str = "", price_max: str = "", published: str = "", sort: str = "", page: int = 1):

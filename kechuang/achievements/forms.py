@@ -26,7 +26,7 @@ class AchievementEditForm(RecordFormMixin, forms.ModelForm):
                                                required=False, widget=forms.CheckboxSelectMultiple)
     completers = forms.CharField(
         label=_("Completers"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One person a line, in order: the name, then the role (e.g. 张三 项目负责人)."),
+        help_text=_("One person a line, in order: the name, then the role (e.g. Zhang San project lead)."),
     )
 
     class Meta:

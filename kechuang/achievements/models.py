@@ -68,7 +68,7 @@ class Achievement(LibraryRecordMixin, models.Model):
     transfer_modes = ChoiceSetField(_("transfer modes"), choices_class=TransferMode)
     price = MoneyField(_("asking price (10,000 yuan)"), unit=WAN_YUAN, high=WAN_YUAN_CEILING, null=True,
                        blank=True)
-    price_negotiable = models.BooleanField(_("price negotiable"), default=True)
+    price_negotiable = models.BooleanField(_("price negotiable"), default=False)
     source = models.CharField(_("source"), max_length=10, choices=AchievementSource.choices,
                               default=AchievementSource.SELF)
     funded_project = models.ForeignKey(FundedProject, null=True, blank=True, on_delete=models.PROTECT,

@@ -78,11 +78,11 @@ FACET_COLUMNS = ("facet_field", "facet_section", "chain_id", "facet_district", "
 
 def _facet_labels() -> dict:
     return {
-        "tech_field": [(item.code, item.name) for item in TechField.objects.filter(parent=None)],
-        "industry": [(item.code, item.name) for item in IndustryClass.objects.filter(parent=None)],
-        "chain": [(item.pk, item.code, item.name) for item in IndustryChain.objects.filter(is_active=True)],
-        "district": [(item.code, item.name) for item in District.objects.filter(is_active=True)],
-        "readiness": [(item.level, f"{item.level} {item.name}") for item in ReadinessLevel.objects.all()],
+        "tech_field": [(item.code, item.label) for item in TechField.objects.filter(parent=None)],
+        "industry": [(item.code, item.label) for item in IndustryClass.objects.filter(parent=None)],
+        "chain": [(item.pk, item.code, item.label) for item in IndustryChain.objects.filter(is_active=True)],
+        "district": [(item.code, item.label) for item in District.objects.filter(is_active=True)],
+        "readiness": [(item.level, str(item)) for item in ReadinessLevel.objects.all()],
     }
 
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.challenges.models import Challenge, ChallengeList
 from kechuang.core.forms import DATE_INPUT, model_form_field
+from kechuang.core.validators import parse_whole
 
 
 class ChallengeListBuildForm(forms.Form):
@@ -22,5 +23,5 @@ def stage_decisions(post, teams) -> dict[int, tuple[str, int | None]]:
     decisions = {}
     for team in teams:
         target = post.get(f"target-{team.pk}", "")
-        decisions[team.pk] = (post.get(f"decision-{team.pk}", ""), int(target) if target.isdigit() else None)
+        decisions[team.pk] = (post.get(f"decision-{team.pk}", ""), parse_whole(target))
     return decisions

@@ -33,23 +33,34 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+# The platform's built-in challenge form, in both languages (formspec: "label_en", "columns_en").
 CHALLENGE_SCHEMA = [
-    {"key": "approach", "label": "技术方案与路线", "type": "long_text", "required": True},
-    {"key": "team", "label": "团队成员", "type": "table", "required": True,
-     "columns": ["姓名", "职称", "单位", "分工"], "rows": 10},
-    {"key": "milestones", "label": "阶段目标", "type": "table", "required": True,
-     "columns": ["阶段", "目标", "完成时间"], "rows": 6},
-    {"key": "track_record", "label": "相关研究基础", "type": "long_text", "required": False},
+    {"key": "approach", "label": "技术方案与路线", "label_en": "Technical approach and route", "type": "long_text",
+     "required": True},
+    {"key": "team", "label": "团队成员", "label_en": "Team members", "type": "table", "required": True,
+     "columns": ["姓名", "职称", "单位", "分工"], "columns_en": ["Name", "Title", "Organisation", "Role"],
+     "rows": 10},
+    {"key": "milestones", "label": "阶段目标", "label_en": "Milestones", "type": "table", "required": True,
+     "columns": ["阶段", "目标", "完成时间"], "columns_en": ["Stage", "Goal", "Due"], "rows": 6},
+    {"key": "track_record", "label": "相关研究基础", "label_en": "Track record", "type": "long_text",
+     "required": False},
 ]
-CHALLENGE_CRITERIA = [{"key": "approach", "label": "技术方案先进性与可行性", "weight": 40},
-                      {"key": "team", "label": "团队能力与研究基础", "weight": 35},
-                      {"key": "delivery", "label": "阶段目标与交付可信度", "weight": 25}]
+CHALLENGE_CRITERIA = [
+    {"key": "approach", "label": "技术方案先进性与可行性", "label_en": "Soundness and feasibility of the approach",
+     "weight": 40},
+    {"key": "team", "label": "团队能力与研究基础", "label_en": "Team capability and track record", "weight": 35},
+    {"key": "delivery", "label": "阶段目标与交付可信度", "label_en": "Credibility of the milestones and delivery",
+     "weight": 25},
+]
 PHASE_ONE_SHARE = Decimal("0.2")
+# The programme the platform opens for the challenge lists: a record like those the bureau
+# creates (and may rename), named in the bureau's language whatever the language of the page.
+CHALLENGE_PROGRAMME_NAME = "揭榜挂帅专项"
 
 
 def _challenge_programme(by) -> Programme:
     programme = Programme.objects.filter(kind=ProgrammeKind.CHALLENGE).order_by("pk").first()
-    return programme or Programme.objects.create(name=_("Open competition challenges"), kind=ProgrammeKind.CHALLENGE,
+    return programme or Programme.objects.create(name=CHALLENGE_PROGRAMME_NAME, kind=ProgrammeKind.CHALLENGE,
                                                  created_by=by)
 
 

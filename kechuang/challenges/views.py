@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.challenges import forms, policies, selectors, services
 from kechuang.core.policies import PUBLIC, is_bureau_staff, view_policy
+from kechuang.core.validators import parse_whole
 from kechuang.core.web import creates_once, run_service
 from kechuang.programs.choices import ApplicationStatus
 from kechuang.programs.selectors import applications_of_call
@@ -79,7 +80,7 @@ def challenge_race(request, pk, action):
     def act():
         if action == "select":
             teams = list(applications_of_call(request.user, challenge.call).filter(pk__in=[
-                int(value) for value in request.POST.getlist("team") if value.isdigit()]))
+                pk for value in request.POST.getlist("team") if (pk := parse_whole(value)) is not None]))
             services.challenge_select(by=request.user, challenge=challenge, teams=teams)
         elif action == "assess":
             teams = services.racing_teams(challenge)

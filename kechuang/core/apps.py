@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self):
+        from kechuang.core import lookups
         from kechuang.core.files import register_attachment_owner
         from kechuang.core.policies import can_view_job_files
         from kechuang.core.scheduling import register_daily_task
@@ -15,3 +16,4 @@ class CoreConfig(AppConfig):
 
         register_attachment_owner("core.job", can_view_job_files)
         register_daily_task(prune_submission_keys)
+        lookups.register()

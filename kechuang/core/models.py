@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.crypto import sm3_hex, sm4_decrypt, sm4_encrypt
+from kechuang.core.language import english_pages
 from kechuang.core.masking import mask_mobile
 
 GENESIS_HASH = "0" * 64
@@ -205,9 +206,20 @@ class SubmissionKey(models.Model):
 # --- reference data ------------------------------------------------------------------------
 
 
-class ReferenceItem(models.Model):
+class BilingualLabel:
+    """Reference data ships with a Chinese and an English name: `label` (and `str()`) is the one
+    of the current language, the Chinese name where no English one was given. The one way pages,
+    forms and selectors name a reference row."""
+
+    @property
+    def label(self) -> str:
+        return (self.name_en or self.name) if english_pages() else self.name
+
+
+class ReferenceItem(BilingualLabel, models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("Chinese name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=150, blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 
@@ -216,7 +228,7 @@ class ReferenceItem(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self):
-        return self.name
+        return self.label
 
 
 class District(ReferenceItem):
@@ -255,12 +267,14 @@ class IndustryClass(ReferenceItem):
         verbose_name_plural = _("industry classes")
 
 
-class ReadinessLevel(models.Model):
+class ReadinessLevel(BilingualLabel, models.Model):
     """Technology readiness levels 1-9 (GB/T 22900-2022)."""
 
     level = models.PositiveSmallIntegerField(_("level"), unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"))
+    name = models.CharField(_("Chinese name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=150, blank=True)
+    description = models.TextField(_("Chinese description"))
+    description_en = models.TextField(_("English description"), blank=True)
 
     class Meta:
         ordering = ["level"]
@@ -271,7 +285,11 @@ class ReadinessLevel(models.Model):
         verbose_name_plural = _("technology readiness levels")
 
     def __str__(self):
-        return f"TRL {self.level} {self.name}"
+        return _("TRL %(level)d · %(name)s") % {"level": self.level, "name": self.label}
+
+    @property
+    def description_label(self) -> str:
+        return (self.description_en or self.description) if english_pages() else self.description
 
 
 class LibraryRecordMixin:

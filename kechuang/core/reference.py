@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core.models import District, IndustryChain, IndustryClass, ReadinessLevel, TechField
 
 REFERENCE_TABLES = {
-    "districts": (District, ["code", "name", "sort_order", "is_active"]),
-    "industry-chains": (IndustryChain, ["code", "name", "sort_order", "is_active"]),
-    "tech-fields": (TechField, ["code", "name", "parent", "sort_order", "is_active"]),
-    "industries": (IndustryClass, ["code", "name", "parent", "sort_order", "is_active"]),
-    "readiness-levels": (ReadinessLevel, ["level", "name", "description"]),
+    "districts": (District, ["code", "name", "name_en", "sort_order", "is_active"]),
+    "industry-chains": (IndustryChain, ["code", "name", "name_en", "sort_order", "is_active"]),
+    "tech-fields": (TechField, ["code", "name", "name_en", "parent", "sort_order", "is_active"]),
+    "industries": (IndustryClass, ["code", "name", "name_en", "parent", "sort_order", "is_active"]),
+    "readiness-levels": (ReadinessLevel, ["level", "name", "name_en", "description", "description_en"]),
 }
 
 TABLE_TITLES = {

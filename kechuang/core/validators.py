@@ -249,3 +249,10 @@ def require_clean(instances, fields, clean) -> None:
     for instance in instances:
         if getattr(instance, "_cleaned_values", None) != _clean_values(instance, fields):
             raise ValueError(f"{type(instance).__name__} records must pass {clean.__name__} before a bulk write")
+
+
+def parse_whole(value: str) -> int | None:
+    """A whole number as posted or typed in a query (an id, a level), else None: ASCII digits only
+    (`isdigit` also takes "¹", which `int` refuses) and at most 18 of them, which every database
+    integer column can compare against."""
+    return int(value) if value.isascii() and value.isdecimal() and len(value) <= 18 else None

@@ -23,6 +23,7 @@ from kechuang.core.policies import (
 )
 from kechuang.core.reference import REFERENCE_TABLES, TABLE_TITLES, reference_form_class
 from kechuang.core.tasks import export_audit_log
+from kechuang.core.validators import parse_whole
 from kechuang.core.web import creates_once, paginate, query_without_page
 
 
@@ -53,7 +54,7 @@ def notification_list(request):
 @require_POST
 @view_policy(SIGNED_IN)
 def notifications_mark_read(request):
-    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+    ids = [pk for value in request.POST.getlist("id") if (pk := parse_whole(value)) is not None]
     services.notifications_mark_read(user=request.user, notification_ids=ids or None)
     if request.htmx:
         return render(request, "core/_bell.html", {"unread_count": selectors.unread_notification_count(request.user)})
@@ -152,6 +153,8 @@ def reference_table(request, table):
     return render(request, "core/reference_table.html", {
         "table": table, "title": TABLE_TITLES[table], "page": paginate(request, items, per_page=100),
         "fields": [model._meta.get_field(name) for name in fields],
+        # each name in its own language, whatever the page's (docs/architecture.md, "Language")
+        "chinese_columns": ("name", "description"), "english_columns": ("name_en", "description_en"),
     })
 
 
@@ -193,7 +196,8 @@ def import_template(request, library):
 @creates_once
 def import_sheet_page(request, library):
     sheet = _sheet_or_404(library, request.user)
-    form = SheetUploadForm(request.POST or None, request.FILES or None)
+    # Bound on every post, even one whose body came without readable parts, so it says what is missing.
+    form = SheetUploadForm(request.POST, request.FILES) if request.method == "POST" else SheetUploadForm()
     if request.method == "POST":
         upload_uuid = request.POST.get("upload", "")
         if upload_uuid:  # the commit after a clean dry run: the same stored file
@@ -218,3 +222,27 @@ def export_sheet(request, library):
     job = services.export_job_start(library=library, params=request.GET.dict(), by=request.user,
                                     language=get_language())
     return redirect("core:job", job_uuid=job.uuid)
+
+
+def bad_request_message(exception) -> str:
+    from django.http.multipartparser import MultiPartParserError
+
+    from kechuang.core.middleware import NullCharacterInRequest
+
+    if isinstance(exception, NullCharacterInRequest):
+        return _("Text must not contain null characters.")
+    if isinstance(exception, MultiPartParserError):
+        return _("The upload could not be read: the request body is not well-formed multipart data.")
+    return _("The request could not be read.")
+
+
+def bad_request(request, exception):
+    """The 400 page (config.urls.handler400): a body the server cannot read, such as a multipart
+    upload without its boundary, or a NUL character says so instead of Django's bare English page."""
+    from django.http import HttpResponseBadRequest
+
+    message = bad_request_message(exception)
+    try:
+        return render(request, "400.html", {"message": message}, status=400)
+    except Exception:  # a request too broken to render a page for (an unknown host): the message alone
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

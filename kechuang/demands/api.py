@@ -59,7 +59,7 @@ class DemandIn(Schema):
     contact_phone: str = ""
 
 
-class SearchOut(Schema):
+class DemandSearchOut(Schema):
     count: int
     page: int
     pages: int
@@ -94,7 +94,7 @@ def service_data(payload: DemandIn) -> dict:
     return data
 
 
-@router.get("/demands", response=SearchOut, auth=OPTIONAL, url_name="demand_search")
+@router.get("/demands", response=DemandSearchOut, auth=OPTIONAL, url_name="demand_search")
 def demand_search(request, query: str = "", tech_field: str = "", industry: str = "", chain: str = "",
                   district: str = "", cooperation: str = "", budget_min: str = "", budget_max: str = "",
                   published: str = "", status: str = "", sort: str = "", page: int = 1):

@@ -66,11 +66,11 @@ def apply_filters(queryset, params: DemandSearchParams):
 def _facets(queryset, matched) -> dict:
     counts = count_facets(queryset, matched, FACET_COLUMNS)
     return {
-        "tech_field": [(i.code, i.name, counts["facet_field"][i.code]) for i in TechField.objects.filter(parent=None)],
-        "industry": [(i.code, i.name, counts["facet_section"][i.code])
+        "tech_field": [(i.code, i.label, counts["facet_field"][i.code]) for i in TechField.objects.filter(parent=None)],
+        "industry": [(i.code, i.label, counts["facet_section"][i.code])
                      for i in IndustryClass.objects.filter(parent=None)],
-        "chain": [(i.code, i.name, counts["chain_id"][i.pk]) for i in IndustryChain.objects.filter(is_active=True)],
-        "district": [(i.code, i.name, counts["district_id"][i.pk]) for i in District.objects.filter(is_active=True)],
+        "chain": [(i.code, i.label, counts["chain_id"][i.pk]) for i in IndustryChain.objects.filter(is_active=True)],
+        "district": [(i.code, i.label, counts["district_id"][i.pk]) for i in District.objects.filter(is_active=True)],
     }
 
 

@@ -11,6 +11,10 @@ class InstrumentsConfig(AppConfig):
         from kechuang.core.importing import Sheet, register_sheet
         from kechuang.instruments import importers, policies, selectors
         from kechuang.instruments.models import Instrument
+        from kechuang.vouchers.selectors import register_order_source
+
+        register_order_source("booking", selectors.describe_bookings)
+        register_order_source("order", selectors.describe_orders)
 
         register_sheet("instruments", Sheet(
             spec=importers.instrument_spec, import_file=importers.import_instruments,

@@ -1,6 +1,7 @@
 """Demo instruments and vouchers: five instruments of the demo testing institute, this year's
-voucher scheme with the demo enterprise's voucher, voucher-paid services completed, one settlement
-paid by the finance officer and one payment still awaiting settlement."""
+voucher scheme with the demo enterprise's voucher, three voucher-paid bookings held last week and
+completed, one settlement paid by the finance officer and one awaiting the finance officer's
+review, an upcoming booking and a testing order."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -25,6 +26,16 @@ INSTRUMENTS = [  # name, model, manufacturer, category code, value (10,000 yuan)
 
 def _user(name):
     return User.objects.filter(email=f"{name}@{DEMO}").first()
+
+
+def _held_last_week(booking, *, days_ago: int):
+    """The demo city's history: a booking is requested for a future slot (as the service
+    demands), then moved to a slot of last week, requested two days before it, so that it can be
+    completed today like a real one (and is not flagged as completed on the day it was booked)."""
+    held = (timezone.now() - timedelta(days=days_ago)).replace(hour=9, minute=0, second=0, microsecond=0)
+    Booking.objects.filter(pk=booking.pk).update(created_at=held - timedelta(days=2), starts_at=held,
+                                                 ends_at=held + (booking.ends_at - booking.starts_at))
+    booking.refresh_from_db()
 
 
 def seed(log=print) -> int:
@@ -59,20 +70,17 @@ def seed(log=print) -> int:
                                            starts_at=start + timedelta(days=number), purpose="正极材料表征",
                                            ends_at=start + timedelta(days=number, hours=int(hours)), voucher=voucher)
         services.booking_answer(by=provider, booking=booking, confirm=True)
-        # The demo's history: the slot has since passed (no service books the past), then the
-        # provider records the use.
-        slot = booking.ends_at - booking.starts_at
-        past = start - timedelta(days=7 - number)
-        Booking.objects.filter(pk=booking.pk).update(starts_at=past, ends_at=past + slot)
-        booking.refresh_from_db()
+        _held_last_week(booking, days_ago=7 - number)
         services.booking_complete(by=provider, booking=booking, hours=hours, cost=hours * instrument.external_price)
         if number == 1:
             settlement = voucher_services.settlement_request(by=provider, provider=provider.organization)
             voucher_services.settlement_pay(by=finance, settlement=settlement)
+    voucher_services.settlement_request(by=provider, provider=provider.organization)
     upcoming = services.booking_request(by=enterprise, instrument=instruments[3], purpose="热稳定性测试",
                                         starts_at=start + timedelta(days=7), ends_at=start + timedelta(days=7, hours=3))
     services.booking_answer(by=provider, booking=upcoming, confirm=True)
     services.order_request(by=enterprise, instrument=instruments[4], samples=6, voucher=voucher,
                            description="扣式电池循环伏安与阻抗谱测试")
-    log("demo instruments: 5 instruments, a voucher scheme, 3 voucher-paid services, one settlement paid")
+    log("demo instruments: 5 instruments, a voucher scheme, 3 voucher-paid services, one settlement paid and one "
+        "awaiting review")
     return len(instruments)

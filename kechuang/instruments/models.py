@@ -23,7 +23,7 @@ from kechuang.core.fields import (
     SmallCountField,
     YearField,
 )
-from kechuang.core.models import EncryptedTextField
+from kechuang.core.models import BilingualLabel, EncryptedTextField
 from kechuang.core.search import SearchIndex
 from kechuang.instruments.choices import (
     BookingStatus,
@@ -40,11 +40,12 @@ PRICE_CEILING = Decimal("1000000")
 COST_CEILING = Decimal("100000000")
 
 
-class InstrumentCategory(models.Model):
+class InstrumentCategory(BilingualLabel, models.Model):
     """The configurable classification of instruments (two levels)."""
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
 
     class Meta:
@@ -52,7 +53,7 @@ class InstrumentCategory(models.Model):
         verbose_name = _("instrument category")
 
     def __str__(self):
-        return self.name
+        return self.label
 
 
 class Instrument(models.Model):

@@ -5,12 +5,15 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import ExtractYear
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from kechuang.core.search import all_matches, search_page
 from kechuang.core.selectors import gate
 from kechuang.instruments import policies
 from kechuang.instruments.choices import HOLDING, BookingStatus, OrderStatus
 from kechuang.instruments.models import INSTRUMENT_INDEX, Booking, Instrument, InstrumentCategory, ServiceOrder
+from kechuang.vouchers.selectors import OrderInfo
 
 
 def _filtered(user, *, category: str = "", district: str = "", status: str = ""):
@@ -220,3 +223,20 @@ def purchase_savings() -> dict:
 
 def booking_list(user):
     return policies.bookings_visible_to(user).select_related("instrument").order_by("-starts_at", "-pk")
+
+
+def _described(rows, label: str) -> dict[int, OrderInfo]:
+    return {row.pk: OrderInfo(label=label % {"n": row.pk}, subject=row.instrument.name,
+                              url=reverse("instruments:detail", args=[row.instrument_id]), hours=row.effective_hours)
+            for row in rows}
+
+
+def describe_bookings(pks: list[int]) -> dict[int, OrderInfo]:
+    """The voucher-paid bookings of a settlement, for the vouchers app (registered at start-up)."""
+    return _described(Booking.objects.filter(pk__in=pks).select_related("instrument"),
+                      _("Instrument booking #%(n)d"))
+
+
+def describe_orders(pks: list[int]) -> dict[int, OrderInfo]:
+    return _described(ServiceOrder.objects.filter(pk__in=pks).select_related("instrument"),
+                      _("Testing order #%(n)d"))

@@ -15,7 +15,7 @@ from kechuang.accounts.models import Membership, User
 from kechuang.core.errors import DomainError
 from kechuang.core.search import notify_index_change
 from kechuang.core.services import audit_record, notify
-from kechuang.core.validators import field_errors
+from kechuang.core.validators import field_errors, parse_whole
 from kechuang.experts.models import SpecialistProfile
 from kechuang.matching import index, policies, selectors
 from kechuang.matching.choices import EventKind
@@ -237,8 +237,8 @@ def feedback_record(*, by, source: str, target: str, useful: bool, strength: flo
     if not policies.can_give_feedback(by):
         raise PermissionDenied
     for key in (source, target):
-        kind, _pk = index.parse_key(key) if ":" in key else ("", 0)
-        if kind not in selectors.LOADERS:
+        kind, _colon, pk = key.partition(":")
+        if kind not in selectors.LOADERS or parse_whole(pk) is None:
             raise ValidationError({"target": _("Unknown record.")})
     feedback, _created = RecommendationFeedback.objects.update_or_create(
         user=by, source=source, target=target, defaults={"useful": useful, "strength": strength})

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from kechuang.core.documents import render_pdf, word_document
 from kechuang.core.excel import workbook_bytes
+from kechuang.core.language import bilingual, format_number
 from kechuang.programs import selectors
 from kechuang.programs.choices import FieldType
 
@@ -15,7 +16,7 @@ def _letter_facts(project) -> list[tuple[str, str]]:
     return [(_("Project reference"), project.funded_project.reference), (_("Project title"), application.title),
             (_("Programme"), application.call.programme.display_name), (_("Call"), application.call.title),
             (_("Organisation"), application.organization.name), (_("Project lead"), application.applicant.name),
-            (_("Award (10,000 yuan)"), str(project.amount)),
+            (_("Award (10,000 yuan)"), format_number(project.amount)),
             (_("Duration"), f"{project.starts_on:%Y-%m-%d} — {project.ends_on:%Y-%m-%d}")]
 
 
@@ -39,14 +40,15 @@ def award_letter_docx(project) -> bytes:
     if disbursements:
         blocks += [("heading", _("Disbursement schedule")),
                    ("table", [_("Stage"), _("Planned for"), _("Amount (10,000 yuan)")],
-                    [(d.stage, f"{d.planned_on:%Y-%m-%d}", str(d.amount)) for d in disbursements])]
+                    [(d.stage, f"{d.planned_on:%Y-%m-%d}", format_number(d.amount)) for d in disbursements])]
     blocks += [("right", _("City Science and Technology Bureau")), ("right", f"{timezone.localdate():%Y-%m-%d}")]
     return word_document(title=_("Award letter"), blocks=blocks)
 
 
 def answer_rows(application) -> list[tuple[str, object, dict]]:
     """(label, value, field) for each field of the call's form, in order."""
-    return [(field["label"], application.answers.get(field["key"]), field) for field in application.call.form_schema]
+    return [(bilingual(field, "label"), application.answers.get(field["key"]), field)
+            for field in application.call.form_schema]
 
 
 def application_pdf(application) -> bytes:

@@ -2,12 +2,15 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.choices import OrganizationKind, OrganizationStatus
 from kechuang.accounts.models import Organization, User
 from kechuang.core.forms import DATE_INPUT, DATETIME_INPUT, RecordFormMixin, model_form_field
+from kechuang.core.language import bilingual, english_pages
 from kechuang.core.models import TechField
+from kechuang.core.validators import parse_whole
 from kechuang.programs import selectors
 from kechuang.programs.choices import FieldType, Verdict
 from kechuang.programs.models import (
@@ -72,10 +75,28 @@ class CallForm(forms.ModelForm):
 
 FIELD_HELP = _("One field per line: key | label | type | required (yes/no) | options or columns separated by "
                "commas | rows (tables). Types: text, long_text, number, date, choice, table, attachment. "
-               "Example: budget_table | 经费预算 | table | yes | 科目,金额（万元） | 8")
+               "Example: budget_table | Budget | table | yes | Item,Amount (10,000 yuan) | 8")
 CRITERIA_HELP = _("One criterion per line: key | label | weight. The weights add up to 100. "
-                  "Example: novelty | 创新性 | 40")
+                  "Example: novelty_score | Novelty | 40")
 YES = {"yes", "y", "true", "1", "是", "必填"}
+
+
+def _type_words() -> dict[str, str]:
+    """The words the editor takes for a field type: the code and its name in either language."""
+    words = {kind.value: kind.value for kind in FieldType}
+    for code in ("zh-hans", "en"):
+        with translation.override(code):
+            words.update({str(kind.label).lower(): kind.value for kind in FieldType})
+    return words
+
+
+def _type_word(kind: str) -> str:
+    """What the editor writes for a type: the code on English pages, its name on Chinese ones."""
+    return kind if english_pages() else str(FieldType(kind).label)
+
+
+def _yes_no(required: bool) -> str:
+    return str(_("yes") if required else _("no"))
 
 
 def _cells(line: str) -> list[str]:
@@ -90,7 +111,7 @@ def schema_to_lines(schema: list[dict]) -> str:
     lines = []
     for field in schema:
         extra = ",".join(field.get("choices") or field.get("columns") or [])
-        line = " | ".join([field["key"], field["label"], field["type"], "yes" if field.get("required") else "no",
+        line = " | ".join([field["key"], field["label"], _type_word(field["type"]), _yes_no(field.get("required")),
                            extra] + ([str(field.get("rows", 5))] if field["type"] == FieldType.TABLE else []))
         lines.append(line.rstrip(" |"))
     return "\n".join(lines)
@@ -113,12 +134,13 @@ class CallFormBuilder(forms.Form):
                 continue
             cells = _cells(line) + [""] * 6
             key, label, kind, required, extra, rows = cells[:6]
+            kind = _type_words().get(kind.lower(), kind)
             field = {"key": key, "label": label, "type": kind, "required": required.lower() in YES}
             if kind == FieldType.CHOICE:
                 field["choices"] = _items(extra)
             if kind == FieldType.TABLE:
                 field["columns"] = _items(extra)
-                field["rows"] = int(rows) if rows.isdigit() else 5
+                field["rows"] = parse_whole(rows) or 5
             schema.append(field)
         return schema
 
@@ -146,7 +168,7 @@ class TableWidget(forms.Widget):
         filled = [list(row) for row in (value or []) if isinstance(row, list | tuple)]
         grid = [(filled[r] if r < len(filled) else [""] * len(self.columns)) for r in range(self.rows)]
         context["widget"].update(columns=self.columns, grid=[
-            [(f"{name}-{r}-{c}", cell) for c, cell in enumerate(row)] for r, row in enumerate(grid)])
+            [(f"{name}-{r}-{c}", cell, self.columns[c]) for c, cell in enumerate(row)] for r, row in enumerate(grid)])
         return context
 
     def value_from_datadict(self, data, files, name):
@@ -161,7 +183,8 @@ class TableField(forms.Field):
 
 
 def answer_field(spec: dict, *, required: bool) -> forms.Field:
-    common = {"label": spec["label"], "help_text": spec.get("help", ""), "required": required and spec["required"]}
+    common = {"label": bilingual(spec, "label"), "help_text": spec.get("help", ""),
+              "required": required and spec["required"]}
     kind = spec["type"]
     if kind == FieldType.TEXT:
         return forms.CharField(max_length=200, **common)
@@ -174,7 +197,7 @@ def answer_field(spec: dict, *, required: bool) -> forms.Field:
     if kind == FieldType.CHOICE:
         return forms.ChoiceField(choices=[("", "—"), *((c, c) for c in spec["choices"])], **common)
     if kind == FieldType.TABLE:
-        return TableField(widget=TableWidget(spec["columns"], spec.get("rows", 5)), **common)
+        return TableField(widget=TableWidget(bilingual(spec, "columns"), spec.get("rows", 5)), **common)
     return forms.FileField(**{**common, "required": False})
 
 
@@ -199,7 +222,7 @@ class AnswersForm(forms.Form):
         for spec in schema:
             self.fields[spec["key"]] = answer_field(spec, required=False)
             if spec.get("required"):
-                self.fields[spec["key"]].label = f"{spec['label']} *"
+                self.fields[spec["key"]].label = f"{bilingual(spec, 'label')} *"
 
     def answers(self) -> dict:
         kinds = {spec["key"]: spec["type"] for spec in self.schema}
@@ -272,7 +295,9 @@ class ReviewForm(forms.Form):
         self.criteria = criteria
         for criterion in criteria:
             self.fields[f"score_{criterion['key']}"] = forms.IntegerField(
-                label=f"{criterion['label']}（{_('weight')} {criterion['weight']}%）", min_value=0, max_value=100)
+                label=_("%(label)s (weight %(weight)s%%)") % {"label": bilingual(criterion, "label"),
+                                                             "weight": criterion["weight"]},
+                min_value=0, max_value=100)
         self.order_fields([f"score_{c['key']}" for c in criteria] + ["comment"])
 
     def scores(self) -> dict:

@@ -2,7 +2,9 @@
 
 A form is a list of fields: {"key", "label", "type", "required", "help", "choices" (choice),
 "columns" and "rows" (table)}. Criteria are a list of {"key", "label", "weight"} whose weights
-add up to 100; each criterion is scored 0-100. Plain Python: services and forms both use it."""
+add up to 100; each criterion is scored 0-100. A label may carry its English version
+("label_en", "columns_en"): the platform's built-in forms do, and pages show it in English
+(`core.language.bilingual`). Plain Python: services and forms both use it."""
 
 import re
 from datetime import date
@@ -11,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kechuang.core.language import bilingual
 from kechuang.programs.choices import FieldType
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
@@ -45,6 +48,8 @@ def clean_form_schema(schema) -> list[dict]:
             continue
         spec = {"key": key, "label": label[:100], "type": kind, "required": bool(field.get("required")),
                 "help": str(field.get("help", "")).strip()[:300]}
+        if str(field.get("label_en") or "").strip():
+            spec["label_en"] = str(field["label_en"]).strip()[:100]
         if kind == FieldType.CHOICE:
             choices = [str(choice).strip() for choice in field.get("choices") or [] if str(choice).strip()]
             if len(choices) < 2:
@@ -55,6 +60,9 @@ def clean_form_schema(schema) -> list[dict]:
             if not columns:
                 errors.append(_("Field %(n)d: a table needs at least one column.") % {"n": position})
             spec["columns"] = columns
+            english = [str(column).strip()[:100] for column in field.get("columns_en") or []]
+            if len(english) == len(columns) and all(english):
+                spec["columns_en"] = english
             spec["rows"] = max(1, min(int(field.get("rows") or 5), MAX_TABLE_ROWS))
         cleaned.append(spec)
     if errors:
@@ -80,7 +88,10 @@ def clean_criteria(criteria) -> list[dict]:
         if weight <= 0:
             errors.append(_("Criterion %(n)d: the weight must be a positive whole number.") % {"n": position})
         seen.add(key)
-        cleaned.append({"key": key, "label": label[:100], "weight": weight})
+        item = {"key": key, "label": label[:100], "weight": weight}
+        if isinstance(criterion, dict) and str(criterion.get("label_en") or "").strip():
+            item["label_en"] = str(criterion["label_en"]).strip()[:100]
+        cleaned.append(item)
     if not errors and sum(item["weight"] for item in cleaned) != 100:
         errors.append(_("The weights of the criteria must add up to 100 (now %(sum)d).")
                       % {"sum": sum(item["weight"] for item in cleaned)})
@@ -132,9 +143,29 @@ def missing_answers(schema: list[dict], answers: dict) -> list[str]:
     for field in schema:
         value = answers.get(field["key"])
         if field.get("required") and value in (None, "", []):
-            problems.append(_("%(label)s: required.") % {"label": field["label"]})
+            problems.append(_("%(label)s: required.") % {"label": bilingual(field, "label")})
         else:
             problem = check_answer(field, value)
             if problem:
-                problems.append(f"{field['label']}: {problem}")
+                problems.append(_("%(label)s: %(problem)s") % {"label": bilingual(field, "label"), "problem": problem})
     return problems
+
+
+def keep_english(schema: list[dict], criteria: list[dict], *, previous_schema: list[dict],
+                 previous_criteria: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The form editor writes the labels of one language: an English label the form had (the
+    platform's built-in forms ship them) stays with a field or criterion whose label and columns
+    did not change."""
+    fields = {field["key"]: field for field in previous_schema}
+    for field in schema:
+        before = fields.get(field.get("key"), {})
+        if before.get("label_en") and before.get("label") == field.get("label"):
+            field.setdefault("label_en", before["label_en"])
+        if before.get("columns_en") and before.get("columns") == field.get("columns"):
+            field.setdefault("columns_en", before["columns_en"])
+    known = {item["key"]: item for item in previous_criteria}
+    for criterion in criteria:
+        before = known.get(criterion.get("key"), {})
+        if before.get("label_en") and before.get("label") == criterion.get("label"):
+            criterion.setdefault("label_en", before["label_en"])
+    return schema, criteria

@@ -12,6 +12,7 @@ from kechuang.accounts.choices import PlatformRole
 from kechuang.accounts.models import Membership
 from kechuang.achievements.choices import AchievementStatus
 from kechuang.achievements.models import Achievement, Completer
+from kechuang.core.language import join_items
 from kechuang.core.search import tokenize
 from kechuang.core.selectors import gate
 from kechuang.experts.choices import Sector, SpecialistKind
@@ -96,7 +97,7 @@ def eligibility_problems(application: Application) -> list[str]:
     districts = list(call.eligible_districts.all())
     if districts and organization.district_id not in {district.pk for district in districts}:
         problems.append(_("This call is open to organisations in %(districts)s only.")
-                        % {"districts": "、".join(district.name for district in districts)})
+                        % {"districts": join_items(district.label for district in districts)})
     if call.require_verified and not organization.is_verified:
         problems.append(_("The organisation has not been verified by the bureau."))
     if call.exclude_overdue and has_overdue_project(organization):
@@ -115,7 +116,7 @@ def eligibility_problems(application: Application) -> list[str]:
         chosen = application.tech_field
         if chosen is None or not ({chosen.pk, chosen.parent_id} & allowed):
             problems.append(_("The project's technology field is outside the topics of this joint fund: %(topics)s.")
-                            % {"topics": "、".join(field.name for field in topics)})
+                            % {"topics": join_items(field.label for field in topics)})
     return problems
 
 

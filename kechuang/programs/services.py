@@ -143,8 +143,9 @@ def call_set_form(*, by, call: Call, schema, criteria) -> Call:
     _require(policies.can_edit_call(by, call))
     if call.is_frozen:
         raise DomainError(_("The call has opened: its form and review criteria can no longer change."))
-    call.form_schema = formspec.clean_form_schema(schema)
-    call.criteria = formspec.clean_criteria(criteria)
+    call.form_schema, call.criteria = formspec.keep_english(
+        formspec.clean_form_schema(schema), formspec.clean_criteria(criteria),
+        previous_schema=call.form_schema, previous_criteria=call.criteria)
     call.save(update_fields=["form_schema", "criteria"])
     audit_record("call.form_set", by=by, obj=call, changes={"fields": len(call.form_schema),
                                                              "criteria": call.criteria})
@@ -699,8 +700,8 @@ def acceptance_conclude(*, by, project: Project, opinion: str, accepted_on: date
                  changes={"votes": [vote.verdict for vote in votes]})
     if passed:
         applicant_notify(project.application, _("Project accepted: register its results"), _(
-            "Please register the project's results in the achievements database (成果登记汇交) and choose the "
-            "project %(reference)s as their source.") % {"reference": project.funded_project.reference})
+            "Please register the project's results in the achievements database and choose the project "
+            "%(reference)s as their source.") % {"reference": project.funded_project.reference})
     else:
         applicant_notify(project.application, _("Project failed acceptance"), project.acceptance_opinion)
     return project

@@ -1,7 +1,8 @@
 """Reads of vouchers: balances, the ledger check and the finance officer's flags."""
 
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -48,14 +49,109 @@ def pending_redemptions(user):
         "voucher__enterprise")
 
 
-def flags_by_settlement(settlements) -> dict[int, list]:
-    """The finance officer's flags of the settlements still to review, by settlement."""
-    waiting = [s for s in settlements if s.status == SettlementStatus.REQUESTED]
-    flags: dict[int, list] = {}
-    for flag in settlement_flags(Redemption.objects.filter(settlement__in=waiting).select_related(
-            "provider", "voucher__enterprise")):
-        flags.setdefault(flag.redemption.settlement_id, []).append(flag)
-    return flags
+@dataclass(frozen=True)
+class OrderInfo:
+    """What a voucher-paid order was, as told by the app that owns it (instruments): its label
+    ("Instrument booking #3"), the instrument, where to see it and the hours of service."""
+
+    label: str
+    subject: str = ""
+    url: str = ""
+    hours: Decimal | None = None
+
+    @property
+    def title(self) -> str:
+        if not self.subject:
+            return self.label
+        return _("%(order)s (%(subject)s)") % {"order": self.label, "subject": self.subject}
+
+
+# prefix of an order reference ("booking" in "booking:3") -> describe(pks) -> {pk: OrderInfo}.
+# Filled at start-up by the apps whose services redeem vouchers (the instruments app), which sit
+# above this one: a registry instead of an import upwards.
+ORDER_SOURCES: dict[str, Callable[[list[int]], dict[int, OrderInfo]]] = {}
+
+
+def register_order_source(prefix: str, describe: Callable[[list[int]], dict[int, OrderInfo]]) -> None:
+    ORDER_SOURCES[prefix] = describe
+
+
+def describe_orders(refs: Iterable[str]) -> dict[str, OrderInfo]:
+    """Each order reference as the owning app describes it; a reference no app knows keeps its key."""
+    refs = list(refs)
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for ref in refs:
+        prefix, _colon, pk = ref.partition(":")
+        if prefix in ORDER_SOURCES and pk.isdigit():
+            wanted[prefix].append(int(pk))
+    described = {f"{prefix}:{pk}": info for prefix, pks in wanted.items()
+                 for pk, info in ORDER_SOURCES[prefix](pks).items()}
+    return {ref: described.get(ref) or OrderInfo(label=_("Order %(ref)s") % {"ref": ref}) for ref in refs}
+
+
+@dataclass
+class SettlementLine:
+    """One voucher-paid order of a settlement: the service, who used it, and who paid what."""
+
+    redemption: Redemption
+    order: OrderInfo
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def enterprise(self):
+        return self.redemption.voucher.enterprise
+
+    @property
+    def paid_by_voucher(self) -> Decimal:
+        return self.redemption.amount
+
+    @property
+    def paid_by_enterprise(self) -> Decimal:
+        return self.redemption.order_cost - self.redemption.amount
+
+
+def settlement_lines(settlements) -> dict[int, list[SettlementLine]]:
+    """The line items of each settlement, by settlement, with the finance officer's flags of
+    those still to review."""
+    settlements = list(settlements)
+    redemptions = list(Redemption.objects.filter(settlement__in=settlements).select_related(
+        "provider", "voucher__enterprise").order_by("pk"))
+    orders = describe_orders(r.order_ref for r in redemptions)
+    lines = {r.pk: SettlementLine(redemption=r, order=orders[r.order_ref]) for r in redemptions}
+    # the flags look at every order awaiting review of the same providers, as the list always did
+    waiting = Redemption.objects.filter(settlement__status=SettlementStatus.REQUESTED,
+                                        provider__in={r.provider_id for r in redemptions})
+    for flag in settlement_flags(waiting.select_related("provider", "voucher__enterprise")):
+        if flag.redemption.pk in lines:
+            lines[flag.redemption.pk].flags.append(flag.reason)
+    by_settlement: dict[int, list[SettlementLine]] = {s.pk: [] for s in settlements}
+    for line in lines.values():
+        by_settlement[line.redemption.settlement_id].append(line)
+    return by_settlement
+
+
+def pending_lines(user) -> list[SettlementLine]:
+    """A provider's voucher payments not yet in a settlement, as line items."""
+    redemptions = list(pending_redemptions(user))
+    orders = describe_orders(r.order_ref for r in redemptions)
+    return [SettlementLine(redemption=r, order=orders[r.order_ref]) for r in redemptions]
+
+
+def settlements_with_lines(user, *, limit: int = 100) -> list:
+    """The settlements the user may see, newest first, each with its `lines` and `flagged` count."""
+    settlements = list(settlement_list(user).order_by("-requested_at", "-pk")[:limit])
+    lines = settlement_lines(settlements)
+    for settlement in settlements:
+        settlement.lines = lines[settlement.pk]
+        settlement.flagged = sum(1 for line in settlement.lines if line.flags)
+    return settlements
+
+
+def settlement_with_lines(settlement: Settlement) -> Settlement:
+    """The settlement (passed through its gate) with its `lines` and `flagged` count."""
+    settlement.lines = settlement_lines([settlement])[settlement.pk]
+    settlement.flagged = sum(1 for line in settlement.lines if line.flags)
+    return settlement
 
 
 def committed_for(scheme: VoucherScheme, enterprise) -> Decimal:

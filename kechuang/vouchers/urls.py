@@ -11,5 +11,6 @@ urlpatterns = [
     path("vouchers/<int:pk>/<slug:action>/", views.decide, name="decide"),
     path("vouchers/settlements/", views.settlements, name="settlements"),
     path("vouchers/settlements/request/", views.settlement_request, name="settlement_request"),
+    path("vouchers/settlements/<int:pk>/", views.settlement_detail, name="settlement_detail"),
     path("vouchers/settlements/<int:pk>/<slug:action>/", views.settlement_review, name="settlement_review"),
 ]

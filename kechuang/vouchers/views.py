@@ -73,11 +73,19 @@ def settlements(request):
     """Providers: what is owed and their settlement requests. Finance and the bureau: the requests
     with the flags to look at before paying."""
     user = request.user
-    requested = list(selectors.settlement_list(user).order_by("-requested_at")[:100])
     return render(request, "vouchers/settlements.html", {
-        "pending": selectors.pending_redemptions(user), "settlements": requested,
-        "flags": selectors.flags_by_settlement(requested), "reason_form": ReasonForm(),
+        "pending": selectors.pending_lines(user), "settlements": selectors.settlements_with_lines(user),
         "can_request": policies.can_request_settlement(user), "can_review": policies.can_review_settlement(user)})
+
+
+@view_policy(policies.can_view_settlements, description="providers (their own), finance officers and bureau staff")
+def settlement_detail(request, pk):
+    """One settlement's line items and flags; for the finance officer, the confirmation of the
+    payment (what is paid, to whom, how much) and the rejection."""
+    settlement = selectors.settlement_with_lines(selectors.settlement_for(request.user, pk))
+    return render(request, "vouchers/settlement_detail.html", {
+        "settlement": settlement, "reason_form": ReasonForm(),
+        "can_review": policies.can_review_settlement(request.user)})
 
 
 @require_POST
@@ -93,6 +101,10 @@ def settlement_request(request):
 def settlement_review(request, pk, action):
     settlement = selectors.settlement_for(request.user, pk)
     if action == "pay":
+        # paid only from the confirmation, which sends back the total it showed
+        if request.POST.get("confirm_total") != str(settlement.total):
+            messages.error(request, _("Check the settlement and confirm the payment on this page."))
+            return redirect("vouchers:settlement_detail", pk=settlement.pk)
         run_service(request, lambda: services.settlement_pay(by=request.user, settlement=settlement))
     elif action == "reject":
         run_service(request, lambda: services.settlement_reject(by=request.user, settlement=settlement,

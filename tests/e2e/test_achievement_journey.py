@@ -39,8 +39,11 @@ def test_register_publish_and_find_an_achievement(live_server, browser, screensh
     page.get_by_label("成果形式").select_option("invention_patent")
     page.get_by_label("许可").check()
     page.get_by_label("完成人").fill("刘洋 负责人\n王芳")
+    assert not page.get_by_label("价格面议").is_checked()    # a typed price is not hidden as 面议
+    page.get_by_label("转化价格（万元）").fill("200")
     page.screenshot(path=screenshot_dir / "achievement-form-zh.png", full_page=True)
     page.get_by_test_id("save").click()
+    assert page.get_by_test_id("price").inner_text() == "200.00"
     page.get_by_test_id("submit").click()
     assert page.get_by_test_id("status").inner_text() == "待审核"
     page.close()

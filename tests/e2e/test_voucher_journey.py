@@ -92,23 +92,29 @@ def test_voucher_from_application_to_settlement(live_server, browser, screenshot
     assert "暂无待处理事项" in page.get_by_test_id("queue-bookings").inner_text()
     assert LedgerAccount.objects.get(pk=voucher.account_id).balance == Decimal("18800.00")
     page.goto(f"{live_server.url}/vouchers/settlements/")
-    assert "1200.00" in page.get_by_test_id("pending").inner_text()
+    assert "1,200.00" in page.get_by_test_id("pending").inner_text()
     page.get_by_test_id("request-settlement").click()
     assert "已申请" in page.get_by_test_id("settlement").inner_text()
     page.screenshot(path=screenshot_dir / "vouchers-settlement-requested-zh.png", full_page=True)
     page.close()
 
-    # The finance officer pays.
+    # The finance officer reads the line items and pays on the confirmation.
     page = new_page(browser, live_server, finance.email)
     page.goto(f"{live_server.url}/vouchers/settlements/")
-    page.get_by_test_id("pay").click()
+    lines = page.get_by_test_id("settlement-lines").inner_text()
+    assert "机时预约 #" in lines and "高分辨液相色谱质谱联用仪" in lines and "2,400.00" in lines
+    page.get_by_test_id("review").click()
+    confirmation = page.get_by_test_id("confirm-payment")
+    assert "向示范市分析测试研究所拨付 1,200.00 元" in confirmation.inner_text()
+    page.screenshot(path=screenshot_dir / "vouchers-settlement-confirm-zh.png", full_page=True)
+    confirmation.get_by_test_id("pay").click()
     assert "已拨付" in page.get_by_test_id("settlement").inner_text()
     page.screenshot(path=screenshot_dir / "vouchers-settlement-paid-zh.png", full_page=True)
     page.close()
 
     page = new_page(browser, live_server, manager.email)
     page.goto(f"{live_server.url}/vouchers/")
-    assert page.get_by_test_id("balance").inner_text() == "18800.00"
+    assert page.get_by_test_id("balance").inner_text() == "18,800.00"
     page.screenshot(path=screenshot_dir / "vouchers-balance-zh.png", full_page=True)
     page.close()
     assert Settlement.objects.get().status == "paid" and selectors.ledger_problems() == []

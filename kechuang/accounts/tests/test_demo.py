@@ -20,6 +20,15 @@ def test_seed_demo_is_idempotent_and_covers_every_kind_and_role(db):
     assert Organization.objects.filter(status="pending").count() == 1
 
 
+def test_demo_organisations_have_their_own_representatives_and_contacts(db):
+    call_command("seed_demo")
+    organizations = list(Organization.objects.values_list("legal_representative", "contact_name", "contact_phone",
+                                                          "address"))
+    for column in zip(*organizations, strict=True):
+        assert len(set(column)) == len(organizations) and all(column)
+    assert all(phone.isdigit() and len(phone) == 11 and phone.startswith("1") for _, _, phone, _ in organizations)
+
+
 def test_create_bureau_admin(db, monkeypatch):
     monkeypatch.setenv("KECHUANG_ADMIN_PASSWORD", "Iron-Bridge-2026")
     call_command("create_bureau_admin", email="chief@bureau.gov.cn", name="局长", mobile="13811112222")

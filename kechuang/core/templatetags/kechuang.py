@@ -4,6 +4,8 @@ from django import template
 from django.forms import CheckboxInput, CheckboxSelectMultiple, RadioSelect, Select, SelectMultiple
 from django.utils.html import format_html
 
+from kechuang.core import language
+
 register = template.Library()
 
 
@@ -14,6 +16,25 @@ def submission_key():
     from kechuang.core.web import SUBMISSION_KEY
 
     return format_html('<input type="hidden" name="{}" value="{}">', SUBMISSION_KEY, uuid.uuid4())
+
+
+@register.filter
+def number(value, places=None):
+    """`{{ amount|number }}`, `{{ hours|number:2 }}`: the one way a page shows money, hours or a
+    count (`core.language.format_number`: 5,000,000.00)."""
+    return language.format_number(value, places)
+
+
+@register.filter
+def bilingual(item, key):
+    """`{{ criterion|bilingual:"label" }}`: a label of a bureau-built form in the page's language."""
+    return language.bilingual(item, key)
+
+
+@register.filter
+def join_items(items):
+    """A list in running text, with the separator of the page's language (、 or a comma)."""
+    return language.join_items(items)
 
 
 @register.filter
@@ -47,3 +68,4 @@ def field_value(obj, name):
     if isinstance(value, bool):
         return "✓" if value else "—"
     return "" if value is None else value
+

@@ -149,3 +149,14 @@ def test_the_catalogue_counts_each_facet(client_for, world):
     assert selectors.catalogue_facets(world.users.org_admin, "质谱")["category"] == {"01": 1}
     page = client_for("public").get(reverse("instruments:catalogue")).content.decode()
     assert "分析仪器 (2)" in page and "维护中 (1)" in page
+
+
+def test_every_default_category_has_an_english_name(db):
+    from django.utils import translation
+
+    from kechuang.instruments.models import InstrumentCategory
+
+    assert list(InstrumentCategory.objects.filter(name_en="").values_list("code", flat=True)) == []
+    with translation.override("en"):
+        assert str(InstrumentCategory.objects.get(code="0101")) == "Mass spectrometry instruments"
+

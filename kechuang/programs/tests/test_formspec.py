@@ -56,4 +56,4 @@ def test_answers_are_checked_by_type(field, value, problem):
 def test_missing_answers_names_the_required_fields():
     schema = formspec.clean_form_schema(SCHEMA)
     assert formspec.missing_answers(schema, {}) == ["立项依据：必填。"]
-    assert formspec.missing_answers(schema, {"background": "依据", "months": "abc"}) == ["研究周期（月）: 不是数字。"]
+    assert formspec.missing_answers(schema, {"background": "依据", "months": "abc"}) == ["研究周期（月）：不是数字。"]

@@ -19,14 +19,14 @@ def application(world):
 
 def settlement(world):
     voucher = issued_voucher(world, make_scheme(world))
-    services.voucher_redeem(voucher=voucher, provider=world.orgs.institute, order_ref="o-1",
+    services.voucher_redeem(voucher=voucher, provider=world.orgs.institute, order_ref=f"o-{voucher.pk}-1",
                             order_cost=Decimal("100"))
     return [services.settlement_request(by=world.users.provider, provider=world.orgs.institute).pk]
 
 
 def pending(world):
     voucher = issued_voucher(world, make_scheme(world))
-    services.voucher_redeem(voucher=voucher, provider=world.orgs.institute, order_ref="o-2",
+    services.voucher_redeem(voucher=voucher, provider=world.orgs.institute, order_ref=f"o-{voucher.pk}-2",
                             order_cost=Decimal("100"))
     return []
 
@@ -41,6 +41,9 @@ ACCESS_CASES = [
                allowed={"bureau_officer": 302}, denied={"public": 302, "org_admin": 403, "finance_officer": 403}),
     AccessCase("vouchers:settlements", allowed={"provider": 200, "finance_officer": 200, "bureau_officer": 200},
                denied={"public": 302, "org_admin": 403}),
+    AccessCase("vouchers:settlement_detail", args=settlement,
+               allowed={"provider": 200, "finance_officer": 200, "bureau_officer": 200},
+               denied={"public": 302, "org_admin": 403, "institute_user": 403}),
     AccessCase("vouchers:settlement_request", method="post", allowed={"provider": 302},
                denied={"public": 302, "org_admin": 403}),
     AccessCase("api:vouchers_schemes", allowed={"org_admin": 200}, denied={"public": 401}),

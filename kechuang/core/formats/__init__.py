@@ -1,0 +1,1 @@
+"""The platform's own number formats (settings.FORMAT_MODULE_PATH), over Django's defaults."""
